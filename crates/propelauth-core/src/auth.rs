@@ -1,0 +1,455 @@
+//! Initialization (behaviour.md §1) and the auth handle every adapter wraps.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use arc_swap::ArcSwap;
+use serde::{Deserialize, Serialize};
+
+pub use crate::backend::DEFAULT_BACKEND_BASE_URL;
+use crate::backend::{ApiKey, BackendConnection};
+use crate::crypto::{VerificationKey, install_jsonwebtoken_crypto_provider};
+use crate::error::{ForbiddenError, InitError, UnauthorizedError};
+use crate::org::{OrgMemberInfo, OrgRequirement};
+use crate::token::{self, ValidationRules};
+use crate::user::User;
+
+/// Default clock-skew allowance for `exp`, `iat` and `nbf`.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+/// Default connect timeout of backend calls.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default total timeout of one backend call.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Path of the verification metadata endpoint under the backend base URL.
+const METADATA_PATH: &str = "/api/v1/token_verification_metadata";
+
+/// What PropelAuth publishes to verify tokens: the project's RSA public key (PEM) and,
+/// optionally, the issuer.
+///
+/// Deserializes from the metadata endpoint's JSON (`verifier_key_pem`, or `public_key_pem`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenVerificationMetadata {
+    /// The RSA public key, PEM encoded.
+    #[serde(alias = "public_key_pem")]
+    pub verifier_key_pem: String,
+    /// The issuer tokens carry; `None` means `https://` + the auth URL's host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+}
+
+impl TokenVerificationMetadata {
+    /// Metadata holding only the PEM; the issuer is derived from the auth URL.
+    pub fn new(verifier_key_pem: impl Into<String>) -> Self {
+        Self {
+            verifier_key_pem: verifier_key_pem.into(),
+            issuer: None,
+        }
+    }
+
+    /// Sets the issuer tokens must carry.
+    pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+}
+
+/// Settings for [`AuthOptions::init`]. Start from [`AuthOptions::new`].
+///
+/// ```
+/// use std::time::Duration;
+/// use propelauth_core::{AuthOptions, TokenVerificationMetadata};
+/// # let pem = propelauth_testing::TEST_PUBLIC_KEY_PEM;
+/// let auth = AuthOptions::new("https://auth.example.com", "my-api-key")
+///     .issuer("https://login.example.com")
+///     .leeway(Duration::from_secs(30))
+///     .debug(true)
+///     .metadata(TokenVerificationMetadata::new(pem))
+///     .init()?;
+/// assert_eq!(auth.issuer(), "https://login.example.com");
+/// // The API key never appears in `Debug` output.
+/// assert!(!format!("{auth:?}").contains("my-api-key"));
+/// # Ok::<(), propelauth_core::InitError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct AuthOptions {
+    auth_url: String,
+    api_key: ApiKey,
+    issuer: Option<String>,
+    backend_base_url: Option<String>,
+    leeway: Duration,
+    debug: bool,
+    metadata: Option<TokenVerificationMetadata>,
+    connect_timeout: Duration,
+    timeout: Duration,
+}
+
+impl AuthOptions {
+    /// Options for the project at `auth_url` with backend API key `api_key`.
+    pub fn new(auth_url: impl Into<String>, api_key: impl Into<String>) -> Self {
+        Self {
+            auth_url: auth_url.into(),
+            api_key: ApiKey::new(api_key.into()),
+            issuer: None,
+            backend_base_url: None,
+            leeway: DEFAULT_LEEWAY,
+            debug: false,
+            metadata: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// The issuer tokens must carry (custom domains). Wins over the derived issuer and over
+    /// an issuer in the metadata.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Where backend calls go instead of `https://propelauth-api.com` (tests, proxies).
+    pub fn backend_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.backend_base_url = Some(base_url.into());
+        self
+    }
+
+    /// Clock-skew allowance for `exp`, `iat` and `nbf` (default 60 s).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Debug mode: error bodies carry the detailed message instead of `Unauthorized` /
+    /// `Forbidden`. For development only.
+    pub fn debug(mut self, debug: bool) -> Self {
+        self.debug = debug;
+        self
+    }
+
+    /// Use this metadata instead of fetching it: initialization makes no request.
+    pub fn metadata(mut self, metadata: TokenVerificationMetadata) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
+    /// Connect timeout of backend calls (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Total timeout of one backend call, connecting and reading included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Validates the options, fetches the verification metadata unless it was given, and
+    /// parses the public key.
+    pub fn init(self) -> Result<Auth, InitError> {
+        install_jsonwebtoken_crypto_provider();
+        let tenant_host = tenant_host(&self.auth_url)?;
+        let backend_base_url = match self.backend_base_url {
+            Some(url) => normalize_base_url(&url)?,
+            None => DEFAULT_BACKEND_BASE_URL.to_owned(),
+        };
+        let backend = BackendConnection::new(
+            backend_base_url,
+            self.api_key,
+            tenant_host.clone(),
+            self.connect_timeout,
+            self.timeout,
+        );
+        let metadata = match self.metadata {
+            Some(metadata) => metadata,
+            None => fetch_metadata(&backend)?,
+        };
+        let key = parse_key(&metadata)?;
+        let issuer = self
+            .issuer
+            .or(metadata.issuer)
+            .unwrap_or_else(|| format!("https://{tenant_host}"));
+        Ok(Auth {
+            inner: Arc::new(AuthInner {
+                rules: ValidationRules {
+                    issuer,
+                    leeway_secs: self.leeway.as_secs_f64(),
+                },
+                debug: self.debug,
+                key: ArcSwap::from_pointee(key),
+                backend,
+            }),
+        })
+    }
+}
+
+/// Initializes PropelAuth: fetches the project's verification metadata from the backend
+/// (a blocking HTTP call; do it at start-up) and returns the handle requests are checked
+/// with.
+///
+/// ```no_run
+/// let auth = propelauth_core::init_auth("https://auth.example.com", "my-api-key")?;
+/// # Ok::<(), propelauth_core::InitError>(())
+/// ```
+pub fn init_auth(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+) -> Result<Auth, InitError> {
+    AuthOptions::new(auth_url, api_key).init()
+}
+
+/// Initializes PropelAuth from metadata you already have (serverless, tests): no request.
+pub fn init_auth_with_metadata(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+    metadata: TokenVerificationMetadata,
+) -> Result<Auth, InitError> {
+    AuthOptions::new(auth_url, api_key)
+        .metadata(metadata)
+        .init()
+}
+
+/// The tenant host of an auth URL: its host, plus `:port` when a non-default port is given.
+/// Scheme, path and trailing slash are ignored.
+///
+/// ```
+/// assert_eq!(propelauth_core::tenant_host("https://auth.example.com/").unwrap(), "auth.example.com");
+/// assert_eq!(propelauth_core::tenant_host("http://localhost:8443/x").unwrap(), "localhost:8443");
+/// assert!(propelauth_core::tenant_host("auth.example.com").is_err());
+/// ```
+pub fn tenant_host(auth_url: &str) -> Result<String, InitError> {
+    let invalid = || InitError::InvalidUrl {
+        url: auth_url.to_owned(),
+    };
+    let url = url::Url::parse(auth_url.trim()).map_err(|_| invalid())?;
+    let host = url
+        .host_str()
+        .filter(|host| !host.is_empty())
+        .ok_or_else(invalid)?;
+    Ok(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}
+
+fn normalize_base_url(base_url: &str) -> Result<String, InitError> {
+    let invalid = || InitError::InvalidBackendBaseUrl {
+        url: base_url.to_owned(),
+    };
+    let url = url::Url::parse(base_url.trim()).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn fetch_metadata(backend: &BackendConnection) -> Result<TokenVerificationMetadata, InitError> {
+    let response = backend
+        .get(METADATA_PATH)
+        .map_err(|source| InitError::Network {
+            url: backend.url(METADATA_PATH),
+            source: Box::new(source),
+        })?;
+    let shortened = |body: String| body.chars().take(512).collect::<String>();
+    match response.status {
+        200..=299 => {}
+        401 => return Err(InitError::InvalidApiKey),
+        404 => {
+            return Err(InitError::InvalidAuthUrl {
+                tenant_host: backend.tenant_host().to_owned(),
+            });
+        }
+        400 => {
+            return Err(InitError::BadRequest {
+                body: shortened(response.body),
+            });
+        }
+        429 => {
+            return Err(InitError::RateLimited {
+                text: shortened(response.body),
+            });
+        }
+        status => {
+            return Err(InitError::UnexpectedStatus {
+                status,
+                body: shortened(response.body),
+            });
+        }
+    }
+    serde_json::from_str(&response.body).map_err(|error| InitError::InvalidMetadata {
+        reason: error.to_string(),
+    })
+}
+
+fn parse_key(metadata: &TokenVerificationMetadata) -> Result<VerificationKey, InitError> {
+    VerificationKey::from_pem(&metadata.verifier_key_pem)
+        .map_err(|reason| InitError::InvalidPublicKey { reason })
+}
+
+/// The initialized PropelAuth handle: validates tokens and checks orgs.
+///
+/// Cheap to clone (one `Arc`); install one per application. The verification key sits
+/// behind an atomic swap, so [`refresh_metadata`](Self::refresh_metadata) can replace it
+/// while requests are being validated.
+#[derive(Clone)]
+pub struct Auth {
+    inner: Arc<AuthInner>,
+}
+
+struct AuthInner {
+    rules: ValidationRules,
+    debug: bool,
+    key: ArcSwap<VerificationKey>,
+    backend: BackendConnection,
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("issuer", &self.inner.rules.issuer)
+            .field("leeway_secs", &self.inner.rules.leeway_secs)
+            .field("debug", &self.inner.debug)
+            .field("backend", &self.inner.backend)
+            .finish()
+    }
+}
+
+impl Auth {
+    /// The issuer tokens must carry.
+    pub fn issuer(&self) -> &str {
+        &self.inner.rules.issuer
+    }
+
+    /// The tenant host sent as `X-Propelauth-url`.
+    pub fn tenant_host(&self) -> &str {
+        self.inner.backend.tenant_host()
+    }
+
+    /// The backend base URL calls go to.
+    pub fn backend_base_url(&self) -> &str {
+        self.inner.backend.base_url()
+    }
+
+    /// Whether error bodies carry detailed messages.
+    pub fn is_debug(&self) -> bool {
+        self.inner.debug
+    }
+
+    /// Validates the value of an `Authorization` header (`None` when the header is missing)
+    /// and returns the user, or the 401 to answer.
+    pub fn validate_authorization_header(
+        &self,
+        header: Option<&[u8]>,
+    ) -> Result<User, UnauthorizedError> {
+        token::bearer_token(header)
+            .and_then(|token| self.validate_token(token))
+            .map_err(|reason| self.unauthorized(reason))
+    }
+
+    /// Validates a bare access token and returns the user, or the 401 to answer.
+    pub fn validate_access_token(&self, access_token: &str) -> Result<User, UnauthorizedError> {
+        self.validate_token(access_token)
+            .map_err(|reason| self.unauthorized(reason))
+    }
+
+    /// `optional_user`: the user when the header holds a valid token, `None` otherwise
+    /// (missing header, malformed header, invalid token). Never an error.
+    pub fn optional_user(&self, header: Option<&[u8]>) -> Option<User> {
+        self.validate_authorization_header(header).ok()
+    }
+
+    fn validate_token(&self, access_token: &str) -> Result<User, crate::UnauthorizedReason> {
+        let key = self.inner.key.load();
+        token::validate(access_token, &key, &self.inner.rules, unix_now())
+    }
+
+    fn unauthorized(&self, reason: crate::UnauthorizedReason) -> UnauthorizedError {
+        tracing::debug!(%reason, "PropelAuth: request rejected with 401");
+        UnauthorizedError::new(reason, self.inner.debug)
+    }
+
+    /// Checks `user` against `requirement` in org `org_id`.
+    pub fn check_org<'u>(
+        &self,
+        user: &'u User,
+        org_id: &str,
+        requirement: OrgRequirement<'_>,
+    ) -> Result<&'u OrgMemberInfo, ForbiddenError> {
+        requirement.check(user, org_id).map_err(|reason| {
+            tracing::debug!(%reason, "PropelAuth: request rejected with 403");
+            ForbiddenError::new(reason, self.inner.debug)
+        })
+    }
+
+    /// The user's membership of org `org_id`, or 403.
+    pub fn require_org_member<'u>(
+        &self,
+        user: &'u User,
+        org_id: &str,
+    ) -> Result<&'u OrgMemberInfo, ForbiddenError> {
+        self.check_org(user, org_id, OrgRequirement::Member)
+    }
+
+    /// The membership when the user has at least `minimum_role` in the org, or 403.
+    pub fn require_org_member_with_minimum_role<'u>(
+        &self,
+        user: &'u User,
+        org_id: &str,
+        minimum_role: &str,
+    ) -> Result<&'u OrgMemberInfo, ForbiddenError> {
+        self.check_org(user, org_id, OrgRequirement::MinimumRole(minimum_role))
+    }
+
+    /// The membership when the user has exactly `role` in the org, or 403.
+    pub fn require_org_member_with_exact_role<'u>(
+        &self,
+        user: &'u User,
+        org_id: &str,
+        role: &str,
+    ) -> Result<&'u OrgMemberInfo, ForbiddenError> {
+        self.check_org(user, org_id, OrgRequirement::ExactRole(role))
+    }
+
+    /// The membership when the user has `permission` in the org, or 403.
+    pub fn require_org_member_with_permission<'u>(
+        &self,
+        user: &'u User,
+        org_id: &str,
+        permission: &str,
+    ) -> Result<&'u OrgMemberInfo, ForbiddenError> {
+        self.check_org(user, org_id, OrgRequirement::Permission(permission))
+    }
+
+    /// The membership when the user has every one of `permissions` in the org, or 403.
+    pub fn require_org_member_with_all_permissions<'u>(
+        &self,
+        user: &'u User,
+        org_id: &str,
+        permissions: &[&str],
+    ) -> Result<&'u OrgMemberInfo, ForbiddenError> {
+        self.check_org(user, org_id, OrgRequirement::AllPermissions(permissions))
+    }
+
+    /// Fetches the verification metadata again and swaps in the new key (key rotation).
+    /// Requests validated meanwhile use the old key; on failure the old key stays.
+    pub fn refresh_metadata(&self) -> Result<(), InitError> {
+        let refreshed =
+            fetch_metadata(&self.inner.backend).and_then(|metadata| parse_key(&metadata));
+        match refreshed {
+            Ok(key) => {
+                self.inner.key.store(Arc::new(key));
+                Ok(())
+            }
+            Err(error) => {
+                tracing::warn!(%error, "PropelAuth: metadata refresh failed; keeping the current key");
+                Err(error)
+            }
+        }
+    }
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |elapsed| elapsed.as_secs_f64())
+}

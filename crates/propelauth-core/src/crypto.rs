@@ -1,0 +1,121 @@
+//! The RS256 verification key, parsed once from the project's PEM, and the choice of crypto
+//! backend.
+//!
+//! Signatures are checked with a key that was parsed at initialization (aws-lc-rs
+//! `ParsedPublicKey`, or RustCrypto `VerifyingKey`), so the request path never re-parses a
+//! key. jsonwebtoken parses the PEM; its process-wide crypto provider is installed
+//! deliberately (see [`install_jsonwebtoken_crypto_provider`]) so that signing in tests, or
+//! the application's own use of jsonwebtoken, never hits its "no provider" panic.
+
+use std::fmt;
+
+/// Smallest RSA modulus accepted, in bits (the same bound on both backends).
+const MIN_RSA_BITS: usize = 2048;
+
+/// An RSA public key ready to verify RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signatures.
+pub(crate) struct VerificationKey {
+    #[cfg(feature = "aws-lc-rs")]
+    key: aws_lc_rs::signature::ParsedPublicKey,
+    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+    key: rsa::pkcs1v15::VerifyingKey<sha2::Sha256>,
+}
+
+impl fmt::Debug for VerificationKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerificationKey")
+            .field("algorithm", &"RS256")
+            .finish_non_exhaustive()
+    }
+}
+
+impl VerificationKey {
+    /// Parses a PEM holding an RSA public key (`PUBLIC KEY` or `RSA PUBLIC KEY`).
+    pub(crate) fn from_pem(pem: &str) -> Result<Self, String> {
+        let decoding_key = jsonwebtoken::DecodingKey::from_rsa_pem(pem.trim().as_bytes())
+            .map_err(|error| format!("the PEM does not hold an RSA public key ({error})"))?;
+        let pkcs1_der = decoding_key
+            .try_get_as_bytes()
+            .map_err(|error| format!("the PEM does not hold an RSA public key ({error})"))?;
+        Self::from_pkcs1_der(pkcs1_der)
+    }
+
+    #[cfg(feature = "aws-lc-rs")]
+    fn from_pkcs1_der(der: &[u8]) -> Result<Self, String> {
+        use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
+        // The aws-lc algorithm itself refuses moduli outside 2048..=8192 bits.
+        let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der).map_err(|error| {
+            format!("aws-lc rejected the RSA key ({error}); it must be {MIN_RSA_BITS} to 8192 bits")
+        })?;
+        Ok(Self { key })
+    }
+
+    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+    fn from_pkcs1_der(der: &[u8]) -> Result<Self, String> {
+        use rsa::pkcs1::DecodeRsaPublicKey;
+        use rsa::traits::PublicKeyParts;
+        let key = rsa::RsaPublicKey::from_pkcs1_der(der)
+            .map_err(|error| format!("the RSA key does not parse ({error})"))?;
+        let bits = key.n().bits();
+        if !(MIN_RSA_BITS..=8192).contains(&bits) {
+            return Err(format!(
+                "the RSA key has {bits} bits; it must be {MIN_RSA_BITS} to 8192 bits"
+            ));
+        }
+        Ok(Self {
+            key: rsa::pkcs1v15::VerifyingKey::new(key),
+        })
+    }
+
+    /// Whether `signature` is a valid RS256 signature of `message`.
+    #[cfg(feature = "aws-lc-rs")]
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.key.verify_sig(message, signature).is_ok()
+    }
+
+    /// Whether `signature` is a valid RS256 signature of `message`.
+    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        use rsa::signature::Verifier;
+        rsa::pkcs1v15::Signature::try_from(signature)
+            .is_ok_and(|signature| self.key.verify(message, &signature).is_ok())
+    }
+}
+
+/// Installs jsonwebtoken's process-wide crypto provider matching this crate's backend.
+///
+/// jsonwebtoken panics at its first sign or decode when it cannot tell which backend to use
+/// (none or both of its backend features on). [`Auth`](crate::Auth) calls this at
+/// initialization; call it yourself before using jsonwebtoken directly if you do so before
+/// initializing. It is idempotent, and leaves alone a provider someone else installed first.
+pub fn install_jsonwebtoken_crypto_provider() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        #[cfg(feature = "aws-lc-rs")]
+        let provider = &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
+        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+        let provider = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
+        // An `Err` means a provider is already installed: that choice stands.
+        let _ = provider.install_default();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_text_that_is_not_a_pem() {
+        let error = VerificationKey::from_pem("not a pem").unwrap_err();
+        assert!(error.contains("RSA public key"), "{error}");
+    }
+
+    #[test]
+    fn debug_output_names_the_algorithm_only() {
+        let pem = include_str!("../../propelauth-testing/keys/test_public_key.pem");
+        let key = VerificationKey::from_pem(pem).unwrap();
+        assert_eq!(
+            format!("{key:?}"),
+            r#"VerificationKey { algorithm: "RS256", .. }"#
+        );
+    }
+}

@@ -1,0 +1,74 @@
+//! Framework-neutral core of the PropelAuth Rust libraries.
+//!
+//! This crate holds every rule the framework adapters (`propelauth-axum`, `propelauth-actix`,
+//! `propelauth-rocket`, `propelauth-poem`) share: reading the `Authorization` header,
+//! validating PropelAuth access tokens (RS256, pinned), turning claims into a [`User`],
+//! checking organization membership, roles and permissions, and describing every rejection
+//! (status, JSON body, `WWW-Authenticate`) so that adapters only translate it.
+//!
+//! ```
+//! use propelauth_core::{init_auth_with_metadata, TokenVerificationMetadata};
+//! # let pem = propelauth_testing::TEST_PUBLIC_KEY_PEM;
+//! // In production: `let auth = propelauth_core::init_auth(auth_url, api_key)?;`
+//! let auth = init_auth_with_metadata(
+//!     "https://auth.example.com",
+//!     "my-api-key",
+//!     TokenVerificationMetadata::new(pem),
+//! )?;
+//!
+//! // On each request, hand core the raw header value (or `None` when it is missing).
+//! match auth.validate_authorization_header(Some(b"Bearer not-a-token")) {
+//!     Ok(user) => println!("hello {}", user.user_id),
+//!     Err(unauthorized) => {
+//!         let rejection = unauthorized.rejection();
+//!         assert_eq!(rejection.status, 401);
+//!         assert_eq!(rejection.body, r#"{"detail":"Unauthorized"}"#);
+//!         assert_eq!(rejection.www_authenticate, Some(r#"Bearer error="invalid_token""#));
+//!     }
+//! }
+//! # Ok::<(), propelauth_core::InitError>(())
+//! ```
+//!
+//! # Crypto backends
+//!
+//! Exactly one backend verifies signatures; choose it with a feature:
+//!
+//! - `aws-lc-rs` (default): fast (about 7x faster than the alternative on our benchmark);
+//!   builds aws-lc with the C compiler.
+//! - `rust-crypto`: pure Rust, through the RustCrypto `rsa` crate. It is about 7x slower, and
+//!   `rsa` carries RUSTSEC-2023-0071 (a timing side channel in *private*-key operations; this
+//!   crate only verifies with a public key, but your audit tooling will flag it).
+//!
+//! With both features on (as `--all-features` does), `aws-lc-rs` is used. With neither, the
+//! crate does not compile.
+#![deny(missing_docs)]
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "rust-crypto")))]
+compile_error!(
+    "propelauth-core needs a crypto backend: enable its `aws-lc-rs` feature (the default) or \
+     its `rust-crypto` feature."
+);
+
+mod auth;
+mod backend;
+mod crypto;
+mod error;
+mod org;
+mod rejection;
+mod token;
+mod user;
+
+pub use auth::{
+    Auth, AuthOptions, DEFAULT_BACKEND_BASE_URL, DEFAULT_LEEWAY, TokenVerificationMetadata,
+    init_auth, init_auth_with_metadata, tenant_host,
+};
+pub use crypto::install_jsonwebtoken_crypto_provider;
+pub use error::{
+    ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError, UnauthorizedReason,
+};
+pub use org::{OrgMemberInfo, OrgRequirement, OrgRoleStructure};
+pub use rejection::{
+    Rejection, WWW_AUTHENTICATE_BEARER, WWW_AUTHENTICATE_INVALID_TOKEN, detail_body,
+};
+pub use token::{MAX_AUTHORIZATION_HEADER_LEN, bearer_token};
+pub use user::{LoginMethod, SamlProvider, SocialProvider, User};

@@ -1,0 +1,266 @@
+//! Reading the bearer token from an `Authorization` header (behaviour.md §2) and validating
+//! it (§3, §4).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+use crate::crypto::VerificationKey;
+use crate::error::{TokenError, UnauthorizedReason};
+use crate::user::{User, UserClaims};
+
+/// Longest `Authorization` header (and bare token) accepted, in bytes. Longer ones are
+/// rejected with 401 before any decoding.
+pub const MAX_AUTHORIZATION_HEADER_LEN: usize = 16 * 1024;
+
+/// Extracts the token from an `Authorization` header value, FastAPI style: split at the
+/// first space, the scheme must be `bearer` in any case, the credentials are trimmed and must
+/// not be empty.
+///
+/// `None` stands for a missing header. The value must be visible ASCII (spaces allowed) and
+/// at most [`MAX_AUTHORIZATION_HEADER_LEN`] bytes.
+///
+/// ```
+/// use propelauth_core::{bearer_token, UnauthorizedReason};
+/// assert_eq!(bearer_token(Some(b"bearer  abc ")), Ok("abc"));
+/// assert_eq!(bearer_token(None), Err(UnauthorizedReason::MissingHeader));
+/// assert_eq!(bearer_token(Some(b"Token abc")), Err(UnauthorizedReason::MalformedHeader));
+/// ```
+pub fn bearer_token(header: Option<&[u8]>) -> Result<&str, UnauthorizedReason> {
+    let header = match header {
+        None | Some(b"") => return Err(UnauthorizedReason::MissingHeader),
+        Some(header) => header,
+    };
+    if header.len() > MAX_AUTHORIZATION_HEADER_LEN
+        || !header.iter().all(|byte| matches!(byte, b' '..=b'~'))
+    {
+        return Err(UnauthorizedReason::MalformedHeader);
+    }
+    // Visible ASCII and spaces only, so this cannot fail.
+    let header = std::str::from_utf8(header).map_err(|_| UnauthorizedReason::MalformedHeader)?;
+    let (scheme, credentials) = header.split_once(' ').unwrap_or((header, ""));
+    let credentials = credentials.trim_matches(' ');
+    if !scheme.eq_ignore_ascii_case("bearer") || credentials.is_empty() {
+        return Err(UnauthorizedReason::MalformedHeader);
+    }
+    Ok(credentials)
+}
+
+/// What a token must satisfy besides its signature. Built once at initialization.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidationRules {
+    pub(crate) issuer: String,
+    pub(crate) leeway_secs: f64,
+}
+
+/// The JOSE header: only `alg` matters; `crit` (extensions we do not understand) rejects.
+#[derive(Deserialize)]
+struct JoseHeader<'a> {
+    #[serde(borrow)]
+    alg: std::borrow::Cow<'a, str>,
+    #[serde(default)]
+    crit: Option<IgnoredAny>,
+}
+
+/// The time and issuer claims alone, read when the payload does not describe a user, so that
+/// an expired token is reported as expired rather than as a bad payload.
+#[derive(Deserialize)]
+struct RegisteredClaims {
+    #[serde(default)]
+    exp: Option<Value>,
+    #[serde(default)]
+    iat: Option<Value>,
+    #[serde(default)]
+    nbf: Option<Value>,
+    #[serde(default)]
+    iss: Option<Value>,
+}
+
+/// Validates a bare access token at time `now` (seconds since the Unix epoch).
+///
+/// Order: shape, header (`alg` must be RS256), signature, payload, time claims, issuer, user.
+pub(crate) fn validate(
+    token: &str,
+    key: &VerificationKey,
+    rules: &ValidationRules,
+    now: f64,
+) -> Result<User, UnauthorizedReason> {
+    let invalid = UnauthorizedReason::InvalidToken;
+    if token.len() > MAX_AUTHORIZATION_HEADER_LEN {
+        return Err(invalid(TokenError::Malformed));
+    }
+    let mut segments = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) = (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) else {
+        return Err(invalid(TokenError::Malformed));
+    };
+
+    let header_json = decode_segment(header)?;
+    let jose: JoseHeader<'_> =
+        serde_json::from_slice(&header_json).map_err(|_| invalid(TokenError::InvalidHeader))?;
+    if jose.alg != "RS256" {
+        let shown: String = jose.alg.chars().take(16).collect();
+        return Err(invalid(TokenError::UnsupportedAlgorithm(shown)));
+    }
+    if jose.crit.is_some() {
+        return Err(invalid(TokenError::InvalidHeader));
+    }
+
+    let signature = decode_segment(signature)?;
+    let signed_message = &token.as_bytes()[..header.len() + 1 + payload.len()];
+    if !key.verify(signed_message, &signature) {
+        return Err(invalid(TokenError::InvalidSignature));
+    }
+
+    let payload = decode_segment(payload)?;
+    match serde_json::from_slice::<UserClaims>(&payload) {
+        Ok(claims) => {
+            let registered = [&claims.exp, &claims.iat, &claims.nbf, &claims.iss];
+            check_registered_claims(registered, rules, now).map_err(invalid)?;
+            Ok(User::from(claims))
+        }
+        Err(user_error) => {
+            let registered = serde_json::from_slice::<RegisteredClaims>(&payload)
+                .map_err(|error| invalid(TokenError::InvalidClaims(error.to_string())))?;
+            let registered = [
+                &registered.exp,
+                &registered.iat,
+                &registered.nbf,
+                &registered.iss,
+            ];
+            check_registered_claims(registered, rules, now).map_err(invalid)?;
+            Err(UnauthorizedReason::InvalidPayload(user_error.to_string()))
+        }
+    }
+}
+
+fn decode_segment(segment: &str) -> Result<Vec<u8>, UnauthorizedReason> {
+    URL_SAFE_NO_PAD
+        .decode(segment)
+        .map_err(|_| UnauthorizedReason::InvalidToken(TokenError::Malformed))
+}
+
+/// Checks `[exp, iat, nbf, iss]` against the rules at time `now`.
+fn check_registered_claims(
+    [exp, iat, nbf, iss]: [&Option<Value>; 4],
+    rules: &ValidationRules,
+    now: f64,
+) -> Result<(), TokenError> {
+    let exp = numeric_date("exp", exp)?.ok_or_else(|| missing("exp"))?;
+    let iat = numeric_date("iat", iat)?.ok_or_else(|| missing("iat"))?;
+    let nbf = numeric_date("nbf", nbf)?;
+    if now > exp + rules.leeway_secs {
+        return Err(TokenError::Expired);
+    }
+    if nbf.is_some_and(|nbf| nbf > now + rules.leeway_secs) {
+        return Err(TokenError::NotYetValid);
+    }
+    if iat > now + rules.leeway_secs {
+        return Err(TokenError::IssuedInFuture);
+    }
+    match iss {
+        Some(Value::String(iss)) if *iss == rules.issuer => Ok(()),
+        Some(Value::String(_)) => Err(TokenError::WrongIssuer {
+            expected: rules.issuer.clone(),
+        }),
+        Some(_) => Err(TokenError::InvalidClaims(
+            "`iss` must be a string".to_owned(),
+        )),
+        None => Err(missing("iss")),
+    }
+}
+
+/// An RFC 7519 NumericDate: any JSON number (fractional ones included), never a string.
+fn numeric_date(name: &str, value: &Option<Value>) -> Result<Option<f64>, TokenError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(number)) => number
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| TokenError::InvalidClaims(format!("`{name}` is not a finite number"))),
+        Some(_) => Err(TokenError::InvalidClaims(format!(
+            "`{name}` must be a JSON number (NumericDate)"
+        ))),
+    }
+}
+
+fn missing(name: &str) -> TokenError {
+    TokenError::InvalidClaims(format!("`{name}` is required"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_rules_of_behaviour_section_2() {
+        let accepted: &[&[u8]] = &[
+            b"Bearer tok",
+            b"bearer tok",
+            b"BEARER tok",
+            b"Bearer  tok",
+            b"Bearer tok ",
+        ];
+        for header in accepted {
+            assert_eq!(bearer_token(Some(header)), Ok("tok"), "{header:?}");
+        }
+        assert_eq!(bearer_token(Some(b"Bearer a b")), Ok("a b"));
+        assert_eq!(bearer_token(None), Err(UnauthorizedReason::MissingHeader));
+        assert_eq!(
+            bearer_token(Some(b"")),
+            Err(UnauthorizedReason::MissingHeader)
+        );
+        let malformed: &[&[u8]] = &[
+            b"Token tok",
+            b"tok",
+            b"Bearer",
+            b"Bearer ",
+            b"Bearer    ",
+            b" Bearer tok",
+            b"Bearer\ttok",
+            b"Bearer t\xc3\xa9",
+            b"Bearer tok\x00",
+            b"Bearer tok\x7f",
+        ];
+        for header in malformed {
+            assert_eq!(
+                bearer_token(Some(header)),
+                Err(UnauthorizedReason::MalformedHeader),
+                "{header:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn header_length_bound_is_exact() {
+        let mut header = b"Bearer ".to_vec();
+        header.resize(MAX_AUTHORIZATION_HEADER_LEN, b'a');
+        assert!(bearer_token(Some(&header)).is_ok());
+        header.push(b'a');
+        assert_eq!(
+            bearer_token(Some(&header)),
+            Err(UnauthorizedReason::MalformedHeader)
+        );
+    }
+
+    #[test]
+    fn numeric_dates_accept_numbers_only() {
+        assert_eq!(
+            numeric_date("exp", &Some(serde_json::json!(12.5))),
+            Ok(Some(12.5))
+        );
+        assert_eq!(
+            numeric_date("exp", &Some(serde_json::json!(12))),
+            Ok(Some(12.0))
+        );
+        assert_eq!(numeric_date("exp", &None), Ok(None));
+        assert!(numeric_date("exp", &Some(serde_json::json!("12"))).is_err());
+        assert!(numeric_date("exp", &Some(serde_json::json!(true))).is_err());
+    }
+}

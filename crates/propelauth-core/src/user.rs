@@ -1,0 +1,424 @@
+//! The authenticated user and how they logged in (behaviour.md §4 and §5).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::org::{OrgMemberInfo, OrgRoleStructure};
+
+/// The user an access token was issued to.
+///
+/// Serializes with the field names of PropelAuth's FastAPI library (`user_id`,
+/// `org_id_to_org_member_info`, `active_org_id`, ...); deserializes from those and from the
+/// token's claims (including the single-org `org_member_info` form).
+///
+/// ```
+/// # use propelauth_core::User;
+/// let user: User = serde_json::from_value(serde_json::json!({
+///     "user_id": "3e2c0a53-1a2b-4c4d-8e8f-0a1b2c3d4e5f",
+///     "email": "ada@example.com",
+///     "org_id_to_org_member_info": {
+///         "org-1": {
+///             "org_id": "org-1", "org_name": "Acme", "url_safe_org_name": "acme",
+///             "org_metadata": {}, "user_role": "Admin",
+///             "inherited_user_roles_plus_current_role": ["Admin", "Member"],
+///             "user_permissions": ["can_view_billing"]
+///         }
+///     }
+/// }))?;
+/// assert!(user.is_at_least_role_in_org("org-1", "Member"));
+/// assert!(!user.is_role_in_org("org-1", "Member"));
+/// assert!(user.has_permission_in_org("org-1", "can_view_billing"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "UserClaims")]
+pub struct User {
+    /// The user's id.
+    pub user_id: String,
+    /// The user's organizations, by org id.
+    pub org_id_to_org_member_info: BTreeMap<String, OrgMemberInfo>,
+    /// The user's email address.
+    pub email: Option<String>,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Username.
+    pub username: Option<String>,
+    /// Custom user properties configured in PropelAuth.
+    pub properties: Option<Map<String, Value>>,
+    /// The `metadata` claim, kept as raw JSON (not part of the FastAPI library's model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The user's id in a system migrated from, if any.
+    pub legacy_user_id: Option<String>,
+    /// Set when an employee is impersonating this user.
+    pub impersonator_user_id: Option<String>,
+    /// How the user logged in.
+    pub login_method: LoginMethod,
+    /// The org the token was minted for (tokens with the `org_member_info` claim).
+    pub active_org_id: Option<String>,
+}
+
+impl User {
+    /// Whether an employee is impersonating this user.
+    pub fn is_impersonated(&self) -> bool {
+        self.impersonator_user_id.is_some()
+    }
+
+    /// The membership of the org the token was minted for, if any.
+    pub fn get_active_org(&self) -> Option<&OrgMemberInfo> {
+        self.active_org_id
+            .as_deref()
+            .and_then(|id| self.get_org(id))
+    }
+
+    /// The id of the org the token was minted for, if any.
+    pub fn get_active_org_id(&self) -> Option<&str> {
+        self.active_org_id.as_deref()
+    }
+
+    /// The user's membership of org `org_id`, if they are a member.
+    pub fn get_org(&self, org_id: &str) -> Option<&OrgMemberInfo> {
+        self.org_id_to_org_member_info.get(org_id)
+    }
+
+    /// The user's membership of the org named `name` (its `org_name` or `url_safe_org_name`).
+    pub fn get_org_by_name(&self, name: &str) -> Option<&OrgMemberInfo> {
+        self.org_id_to_org_member_info
+            .values()
+            .find(|org| org.org_name == name || org.url_safe_org_name == name)
+    }
+
+    /// The custom property `name`, if set.
+    pub fn get_user_property(&self, name: &str) -> Option<&Value> {
+        self.properties
+            .as_ref()
+            .and_then(|properties| properties.get(name))
+    }
+
+    /// Every org the user is a member of, ordered by org id.
+    pub fn get_orgs(&self) -> Vec<&OrgMemberInfo> {
+        self.org_id_to_org_member_info.values().collect()
+    }
+
+    /// Whether the user has exactly role `role` in org `org_id` (false when not a member).
+    pub fn is_role_in_org(&self, org_id: &str, role: &str) -> bool {
+        self.get_org(org_id)
+            .is_some_and(|org| org.user_is_role(role))
+    }
+
+    /// Whether the user has at least role `role` in org `org_id` (false when not a member).
+    pub fn is_at_least_role_in_org(&self, org_id: &str, role: &str) -> bool {
+        self.get_org(org_id)
+            .is_some_and(|org| org.user_is_at_least_role(role))
+    }
+
+    /// Whether the user has permission `permission` in org `org_id` (false when not a member).
+    pub fn has_permission_in_org(&self, org_id: &str, permission: &str) -> bool {
+        self.get_org(org_id)
+            .is_some_and(|org| org.user_has_permission(permission))
+    }
+
+    /// Whether the user has every one of `permissions` in org `org_id` (false when not a
+    /// member, true for an empty list when a member).
+    pub fn has_all_permissions_in_org<S: AsRef<str>>(
+        &self,
+        org_id: &str,
+        permissions: &[S],
+    ) -> bool {
+        self.get_org(org_id)
+            .is_some_and(|org| org.user_has_all_permissions(permissions))
+    }
+}
+
+/// The wire form of a user: the token's claims, or a serialized [`User`]. Both name sets are
+/// accepted; the time claims are read too so that token validation parses the payload once.
+#[derive(Deserialize)]
+pub(crate) struct UserClaims {
+    #[serde(default)]
+    pub(crate) exp: Option<Value>,
+    #[serde(default)]
+    pub(crate) iat: Option<Value>,
+    #[serde(default)]
+    pub(crate) nbf: Option<Value>,
+    #[serde(default)]
+    pub(crate) iss: Option<Value>,
+    user_id: String,
+    #[serde(default)]
+    org_id_to_org_member_info: Option<BTreeMap<String, OrgMemberClaims>>,
+    #[serde(default)]
+    org_member_info: Option<OrgMemberClaims>,
+    #[serde(default)]
+    active_org_id: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    first_name: Option<String>,
+    #[serde(default)]
+    last_name: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    properties: Option<Map<String, Value>>,
+    #[serde(default)]
+    metadata: Option<Value>,
+    #[serde(default)]
+    legacy_user_id: Option<String>,
+    #[serde(default)]
+    impersonator_user_id: Option<String>,
+    #[serde(default)]
+    login_method: LoginMethod,
+}
+
+/// An org entry of the claims. `user_role` must be present but may be null: such an org is
+/// dropped from the user's orgs.
+#[derive(Deserialize)]
+struct OrgMemberClaims {
+    org_id: String,
+    org_name: String,
+    url_safe_org_name: String,
+    org_metadata: Map<String, Value>,
+    #[serde(alias = "user_assigned_role", deserialize_with = "Option::deserialize")]
+    user_role: Option<String>,
+    #[serde(alias = "user_inherited_roles_plus_current_role")]
+    inherited_user_roles_plus_current_role: Vec<String>,
+    user_permissions: Vec<String>,
+    #[serde(default)]
+    org_role_structure: OrgRoleStructure,
+    #[serde(default, alias = "assigned_additional_roles")]
+    additional_roles: Vec<String>,
+    #[serde(default)]
+    legacy_org_id: Option<String>,
+}
+
+impl OrgMemberClaims {
+    fn into_member_info(self) -> Option<OrgMemberInfo> {
+        Some(OrgMemberInfo {
+            org_id: self.org_id,
+            org_name: self.org_name,
+            url_safe_org_name: self.url_safe_org_name,
+            org_metadata: self.org_metadata,
+            user_assigned_role: self.user_role?,
+            user_inherited_roles_plus_current_role: self.inherited_user_roles_plus_current_role,
+            user_permissions: self.user_permissions,
+            org_role_structure: self.org_role_structure,
+            assigned_additional_roles: self.additional_roles,
+            legacy_org_id: self.legacy_org_id,
+        })
+    }
+}
+
+impl From<UserClaims> for User {
+    fn from(claims: UserClaims) -> Self {
+        // A token minted for one active org carries `org_member_info`, which wins over the map.
+        let (org_id_to_org_member_info, active_org_id) = match claims.org_member_info {
+            Some(active) => {
+                let member = active.into_member_info();
+                let active_org_id = member.as_ref().map(|org| org.org_id.clone());
+                let orgs = member
+                    .map(|org| (org.org_id.clone(), org))
+                    .into_iter()
+                    .collect();
+                (orgs, active_org_id)
+            }
+            None => {
+                let orgs = claims
+                    .org_id_to_org_member_info
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|(org_id, org)| Some((org_id, org.into_member_info()?)))
+                    .collect();
+                (orgs, claims.active_org_id)
+            }
+        };
+        User {
+            user_id: claims.user_id,
+            org_id_to_org_member_info,
+            email: claims.email,
+            first_name: claims.first_name,
+            last_name: claims.last_name,
+            username: claims.username,
+            properties: claims.properties,
+            metadata: claims.metadata,
+            legacy_user_id: claims.legacy_user_id,
+            impersonator_user_id: claims.impersonator_user_id,
+            login_method: claims.login_method,
+            active_org_id,
+        }
+    }
+}
+
+macro_rules! provider_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $wire:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$variant_meta])* $variant,)+
+        }
+
+        impl $name {
+            /// The name PropelAuth uses for this provider in `login_method`.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                }
+            }
+
+            /// The provider PropelAuth names `name`, if it is a known one.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($wire => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+provider_enum! {
+    /// Social login providers PropelAuth reports in `login_method`.
+    SocialProvider {
+        /// Google.
+        Google = "Google",
+        /// GitHub.
+        GitHub = "GitHub",
+        /// Microsoft.
+        Microsoft = "Microsoft",
+        /// Slack.
+        Slack = "Slack",
+        /// LinkedIn.
+        LinkedIn = "LinkedIn",
+        /// Salesforce.
+        Salesforce = "Salesforce",
+        /// Xero.
+        Xero = "Xero",
+        /// QuickBooks Online.
+        QuickBooksOnline = "QuickBooks Online",
+    }
+}
+
+provider_enum! {
+    /// SAML identity providers PropelAuth reports in `login_method`.
+    SamlProvider {
+        /// Google Workspace.
+        Google = "Google",
+        /// Rippling.
+        Rippling = "Rippling",
+        /// OneLogin.
+        OneLogin = "OneLogin",
+        /// JumpCloud.
+        JumpCloud = "JumpCloud",
+        /// Okta.
+        Okta = "Okta",
+        /// Microsoft Entra ID (Azure AD).
+        Azure = "Azure",
+        /// Duo.
+        Duo = "Duo",
+        /// Any other SAML provider.
+        Generic = "Generic",
+    }
+}
+
+/// How the user logged in (the `login_method` claim).
+///
+/// Anything unrecognized, including a provider outside the known lists, is
+/// [`LoginMethod::Unknown`]: never an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoginMethod {
+    /// Email and password.
+    Password,
+    /// A magic link.
+    MagicLink,
+    /// The link of an email-confirmation message.
+    EmailConfirmationLink,
+    /// Social login.
+    SocialSso {
+        /// The provider.
+        provider: SocialProvider,
+    },
+    /// Enterprise SAML SSO.
+    SamlSso {
+        /// The identity provider.
+        provider: SamlProvider,
+        /// The org whose SAML connection was used.
+        org_id: String,
+    },
+    /// An employee impersonating the user.
+    Impersonation,
+    /// A token created with the backend API (`create_access_token`).
+    GeneratedFromBackendApi,
+    /// Absent or not recognized.
+    #[default]
+    Unknown,
+}
+
+/// The claim's JSON shape: `{"login_method": "...", "provider": "...", "org_id": "..."}`.
+#[derive(Serialize, Deserialize)]
+struct LoginMethodClaim {
+    login_method: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    org_id: Option<String>,
+}
+
+impl LoginMethod {
+    fn from_claim(claim: LoginMethodClaim) -> Self {
+        let provider = claim.provider.as_deref();
+        match claim.login_method.as_str() {
+            "password" => Self::Password,
+            "magic_link" => Self::MagicLink,
+            "email_confirmation_link" => Self::EmailConfirmationLink,
+            "impersonation" => Self::Impersonation,
+            "generated_from_backend_api" => Self::GeneratedFromBackendApi,
+            "social_sso" => provider
+                .and_then(SocialProvider::from_name)
+                .map_or(Self::Unknown, |provider| Self::SocialSso { provider }),
+            "saml_sso" => match (provider.and_then(SamlProvider::from_name), claim.org_id) {
+                (Some(provider), Some(org_id)) => Self::SamlSso { provider, org_id },
+                _ => Self::Unknown,
+            },
+            _ => Self::Unknown,
+        }
+    }
+
+    fn to_claim(&self) -> LoginMethodClaim {
+        let (login_method, provider, org_id) = match self {
+            Self::Password => ("password", None, None),
+            Self::MagicLink => ("magic_link", None, None),
+            Self::EmailConfirmationLink => ("email_confirmation_link", None, None),
+            Self::Impersonation => ("impersonation", None, None),
+            Self::GeneratedFromBackendApi => ("generated_from_backend_api", None, None),
+            Self::Unknown => ("unknown", None, None),
+            Self::SocialSso { provider } => ("social_sso", Some(provider.as_str()), None),
+            Self::SamlSso { provider, org_id } => {
+                ("saml_sso", Some(provider.as_str()), Some(org_id.clone()))
+            }
+        };
+        LoginMethodClaim {
+            login_method: login_method.to_owned(),
+            provider: provider.map(str::to_owned),
+            org_id,
+        }
+    }
+}
+
+impl Serialize for LoginMethod {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_claim().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for LoginMethod {
+    /// Never fails on a well-formed JSON value: anything unrecognized is `Unknown`.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Ok(serde_json::from_value::<LoginMethodClaim>(value)
+            .map_or(Self::Unknown, Self::from_claim))
+    }
+}

@@ -1,0 +1,125 @@
+//! Runs the shared conformance table (propelauth-testing's `cases`) at the validation level:
+//! the same decisions every adapter must render through its framework.
+
+use propelauth_core::{Auth, AuthOptions, OrgRequirement, Rejection, TokenVerificationMetadata};
+use propelauth_testing::cases::{self, Case, ObservedResponse, Route};
+use propelauth_testing::{TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM};
+
+fn auth(debug: bool) -> Auth {
+    AuthOptions::new(TEST_AUTH_URL, TEST_API_KEY)
+        .metadata(TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM))
+        .debug(debug)
+        .init()
+        .unwrap()
+}
+
+fn json(status: u16, body: String) -> ObservedResponse {
+    ObservedResponse {
+        status,
+        www_authenticate: Vec::new(),
+        content_type: Some("application/json".to_owned()),
+        body: body.into_bytes(),
+    }
+}
+
+fn rejected(rejection: Rejection) -> ObservedResponse {
+    ObservedResponse {
+        status: rejection.status,
+        www_authenticate: rejection
+            .www_authenticate
+            .map(str::to_owned)
+            .into_iter()
+            .collect(),
+        content_type: Some(Rejection::CONTENT_TYPE.to_owned()),
+        body: rejection.body.into_owned().into_bytes(),
+    }
+}
+
+/// What an example server answers, computed with core alone.
+fn respond(auth: &Auth, case: &Case) -> ObservedResponse {
+    let header = case.request.authorization.as_deref();
+    let route = &case.request.route;
+    let requirement = match route {
+        Route::Healthz => {
+            return ObservedResponse {
+                status: 200,
+                www_authenticate: Vec::new(),
+                content_type: Some("text/plain".to_owned()),
+                body: b"ok".to_vec(),
+            };
+        }
+        Route::WhoAmIOptional => {
+            let body = match auth.optional_user(header) {
+                Some(user) => serde_json::json!({ "user_id": user.user_id }),
+                None => serde_json::json!({}),
+            };
+            return json(200, body.to_string());
+        }
+        Route::WhoAmI => None,
+        Route::OrgCheck(_) => Some(OrgRequirement::Member),
+        Route::AdminOrOwner(_) => Some(OrgRequirement::MinimumRole("Admin")),
+        Route::AdminOnly(_) => Some(OrgRequirement::ExactRole("Admin")),
+        Route::Billing(_) => Some(OrgRequirement::Permission("can_view_billing")),
+        Route::BillingAndReports(_) => Some(OrgRequirement::AllPermissions(&[
+            "can_view_billing",
+            "can_view_reports",
+        ])),
+    };
+    let user = match auth.validate_authorization_header(header) {
+        Ok(user) => user,
+        Err(unauthorized) => return rejected(unauthorized.rejection()),
+    };
+    match (requirement, route.org_id()) {
+        (Some(requirement), Some(org_id)) => match auth.check_org(&user, org_id, requirement) {
+            Ok(org) => json(200, serde_json::to_string(org).unwrap()),
+            Err(forbidden) => rejected(forbidden.rejection()),
+        },
+        _ => json(200, serde_json::to_string(&user).unwrap()),
+    }
+}
+
+#[test]
+fn every_case_of_the_shared_table_passes_at_the_validation_level() {
+    let table = cases::all();
+    assert!(table.len() > 80, "the table lost cases: {}", table.len());
+    let mut failures = Vec::new();
+    for debug in [false, true] {
+        let auth = auth(debug);
+        for case in &table {
+            if let Err(failure) = case.check(debug, &respond(&auth, case)) {
+                failures.push(failure);
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_table_catches_a_wrong_answer() {
+    // Guard against a table whose `check` accepts anything.
+    let auth = auth(false);
+    let table = cases::all();
+    let case = table
+        .iter()
+        .find(|case| case.expected.status() == 401)
+        .unwrap();
+    let mut response = respond(&auth, case);
+    assert!(case.check(false, &response).is_ok());
+    response.www_authenticate.push("Bearer".to_owned());
+    assert!(
+        case.check(false, &response).is_err(),
+        "duplicate WWW-Authenticate accepted"
+    );
+    response.www_authenticate.truncate(1);
+    response.body = br#"{"detail":"Forbidden"}"#.to_vec();
+    assert!(case.check(false, &response).is_err(), "wrong body accepted");
+    assert!(
+        case.check(true, &respond(&auth, case)).is_err(),
+        "default body accepted in debug mode"
+    );
+}

@@ -1,0 +1,830 @@
+//! The conformance table: one list of requests with their expected answers, covering every
+//! header, token, claims and role rule of the behaviour spec and every route of the example
+//! servers.
+//!
+//! Every adapter runs the same table through its framework (a *driver* sends
+//! [`Case::request`] and hands the response to [`Case::check`]); core runs it at the
+//! validation level. The expected bodies are written out literally here, independently of
+//! core's constants, so the table is an oracle and not a mirror.
+//!
+//! ```
+//! let cases = propelauth_testing::cases::all();
+//! assert!(cases.iter().any(|case| case.expected.status() == 403));
+//! let names: std::collections::HashSet<_> = cases.iter().map(|case| &case.name).collect();
+//! assert_eq!(names.len(), cases.len(), "case names are unique");
+//! ```
+
+use serde_json::{Value, json};
+
+use crate::token::{OrgClaim, TokenBuilder, TokenVariant};
+
+/// Org where [`owner_token`] is Owner (every permission) and [`member_token`] is Member.
+pub const ACME_ORG_ID: &str = "1189c444-8a2d-4c41-8b4b-ae43ce79a492";
+/// Org where [`owner_token`] is Admin (multi-role, with an additional role).
+pub const GLOBEX_ORG_ID: &str = "7cb9cf1e-4d7c-4c1f-9b0a-5d6c2c8e1f00";
+/// An org nobody in the table belongs to.
+pub const UNKNOWN_ORG_ID: &str = "00000000-0000-4000-8000-000000000000";
+
+/// User id of [`owner_token`].
+pub const OWNER_USER_ID: &str = "31c41c16-c281-44ae-9602-8a047e3bf33d";
+/// User id of [`member_token`].
+pub const MEMBER_USER_ID: &str = "a1b2c3d4-0000-4000-8000-00000000b0b0";
+/// User id of [`no_org_token`].
+pub const NO_ORG_USER_ID: &str = "e5f6a7b8-0000-4000-8000-0000000000c0";
+
+/// A route of the example servers (examples.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `GET /healthz`: no protection, body `ok`.
+    Healthz,
+    /// `GET /api/whoami`: require_user, body the `User`.
+    WhoAmI,
+    /// `GET /api/whoami_optional`: optional_user, body `{"user_id": ...}` or `{}`.
+    WhoAmIOptional,
+    /// `GET /api/org/{org_id}/check`: require_org_member.
+    OrgCheck(String),
+    /// `GET /api/org/{org_id}/admin_or_owner`: minimum role "Admin".
+    AdminOrOwner(String),
+    /// `GET /api/org/{org_id}/admin_only`: exact role "Admin".
+    AdminOnly(String),
+    /// `GET /api/org/{org_id}/billing`: permission "can_view_billing".
+    Billing(String),
+    /// `GET /api/org/{org_id}/billing_and_reports`: permissions "can_view_billing" and
+    /// "can_view_reports".
+    BillingAndReports(String),
+}
+
+impl Route {
+    /// The request path.
+    pub fn path(&self) -> String {
+        match self {
+            Self::Healthz => "/healthz".to_owned(),
+            Self::WhoAmI => "/api/whoami".to_owned(),
+            Self::WhoAmIOptional => "/api/whoami_optional".to_owned(),
+            Self::OrgCheck(org) => format!("/api/org/{org}/check"),
+            Self::AdminOrOwner(org) => format!("/api/org/{org}/admin_or_owner"),
+            Self::AdminOnly(org) => format!("/api/org/{org}/admin_only"),
+            Self::Billing(org) => format!("/api/org/{org}/billing"),
+            Self::BillingAndReports(org) => format!("/api/org/{org}/billing_and_reports"),
+        }
+    }
+
+    /// The org id in the path, for org routes.
+    pub fn org_id(&self) -> Option<&str> {
+        match self {
+            Self::OrgCheck(org)
+            | Self::AdminOrOwner(org)
+            | Self::AdminOnly(org)
+            | Self::Billing(org)
+            | Self::BillingAndReports(org) => Some(org),
+            Self::Healthz | Self::WhoAmI | Self::WhoAmIOptional => None,
+        }
+    }
+}
+
+/// The request of a case: a route and the raw `Authorization` header value, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRequest {
+    /// Which route is called.
+    pub route: Route,
+    /// The `Authorization` header's raw bytes; `None` sends no header.
+    pub authorization: Option<Vec<u8>>,
+}
+
+/// What the answer must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// 200 with body `ok`.
+    Healthy,
+    /// 200 with the `User` as JSON.
+    User {
+        /// Its `user_id`.
+        user_id: String,
+    },
+    /// 200 with `{"user_id": ...}` for `Some`, `{}` for `None`.
+    OptionalUser(Option<String>),
+    /// 200 with the `OrgMemberInfo` as JSON.
+    Member {
+        /// Its `org_id`.
+        org_id: String,
+        /// Its `user_assigned_role`.
+        role: String,
+    },
+    /// 401.
+    Unauthorized {
+        /// The debug-mode detail. For invalid tokens it may be followed by `: <reason>`.
+        debug_detail: &'static str,
+        /// Whether a token was sent (then `WWW-Authenticate: Bearer error="invalid_token"`).
+        token_sent: bool,
+    },
+    /// 403.
+    Forbidden {
+        /// The debug-mode detail.
+        debug_detail: String,
+    },
+}
+
+impl Expected {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Healthy | Self::User { .. } | Self::OptionalUser(_) | Self::Member { .. } => 200,
+            Self::Unauthorized { .. } => 401,
+            Self::Forbidden { .. } => 403,
+        }
+    }
+
+    /// The `WWW-Authenticate` header value, if one is expected.
+    pub fn www_authenticate(&self) -> Option<&'static str> {
+        match self {
+            Self::Unauthorized {
+                token_sent: true, ..
+            } => Some(r#"Bearer error="invalid_token""#),
+            Self::Unauthorized {
+                token_sent: false, ..
+            } => Some("Bearer"),
+            _ => None,
+        }
+    }
+}
+
+/// A response as a driver saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedResponse {
+    /// Status code.
+    pub status: u16,
+    /// Every `WWW-Authenticate` header value (so a duplicate is caught).
+    pub www_authenticate: Vec<String>,
+    /// The `Content-Type` header value, if any.
+    pub content_type: Option<String>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// Unique, descriptive name (shown when the case fails).
+    pub name: String,
+    /// What to send.
+    pub request: CaseRequest,
+    /// What must come back.
+    pub expected: Expected,
+}
+
+impl Case {
+    /// Checks a response against the expectation; `debug` says whether the app runs in
+    /// debug mode. The error names the case and what differs.
+    pub fn check(&self, debug: bool, response: &ObservedResponse) -> Result<(), String> {
+        let fail = |what: String| Err(format!("case `{}` (debug: {debug}): {what}", self.name));
+        let expected = &self.expected;
+        if response.status != expected.status() {
+            return fail(format!(
+                "status {} instead of {}; body {}",
+                response.status,
+                expected.status(),
+                String::from_utf8_lossy(&response.body)
+            ));
+        }
+        let www: Vec<&str> = expected.www_authenticate().into_iter().collect();
+        if response.www_authenticate != www {
+            return fail(format!(
+                "WWW-Authenticate {:?} instead of {www:?}",
+                response.www_authenticate
+            ));
+        }
+        let body = String::from_utf8_lossy(&response.body);
+        if let Expected::Healthy = expected {
+            return if body == "ok" {
+                Ok(())
+            } else {
+                fail(format!("body {body:?} instead of \"ok\""))
+            };
+        }
+        if !response
+            .content_type
+            .as_deref()
+            .is_some_and(|content_type| content_type.starts_with("application/json"))
+        {
+            return fail(format!(
+                "content type {:?}, not JSON",
+                response.content_type
+            ));
+        }
+        let json: Value = match serde_json::from_slice(&response.body) {
+            Ok(json) => json,
+            Err(error) => return fail(format!("body is not JSON ({error}): {body}")),
+        };
+        match check_body(expected, debug, &body, &json) {
+            Ok(()) => Ok(()),
+            Err(what) => fail(what),
+        }
+    }
+}
+
+fn check_body(expected: &Expected, debug: bool, body: &str, json: &Value) -> Result<(), String> {
+    let field = |name: &str| json.get(name).and_then(Value::as_str).map(str::to_owned);
+    match expected {
+        Expected::Healthy => Ok(()),
+        Expected::User { user_id } => (field("user_id").as_deref() == Some(user_id.as_str()))
+            .then_some(())
+            .ok_or_else(|| format!("body {body} is not user {user_id}")),
+        Expected::OptionalUser(user_id) => {
+            let wanted = match user_id {
+                Some(user_id) => json!({ "user_id": user_id }),
+                None => json!({}),
+            };
+            (*json == wanted)
+                .then_some(())
+                .ok_or_else(|| format!("body {body} instead of {wanted}"))
+        }
+        Expected::Member { org_id, role } => (field("org_id").as_deref() == Some(org_id.as_str())
+            && field("user_assigned_role").as_deref() == Some(role.as_str()))
+        .then_some(())
+        .ok_or_else(|| format!("body {body} is not org {org_id} with role {role}")),
+        Expected::Unauthorized { debug_detail, .. } => {
+            check_detail(body, json, debug, "Unauthorized", debug_detail, true)
+        }
+        Expected::Forbidden { debug_detail } => {
+            check_detail(body, json, debug, "Forbidden", debug_detail, false)
+        }
+    }
+}
+
+/// The body must be exactly `{"detail":"<default>"}` outside debug mode; in debug mode the
+/// detail must be `debug_detail`, or (when `reason_allowed`) start with `debug_detail: `.
+fn check_detail(
+    body: &str,
+    json: &Value,
+    debug: bool,
+    default: &str,
+    debug_detail: &str,
+    reason_allowed: bool,
+) -> Result<(), String> {
+    if !debug {
+        let wanted = format!(r#"{{"detail":"{default}"}}"#);
+        return (body == wanted)
+            .then_some(())
+            .ok_or_else(|| format!("body {body} instead of {wanted}"));
+    }
+    let detail = json
+        .get("detail")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let only_detail = json.as_object().is_some_and(|object| object.len() == 1);
+    let matches = detail == debug_detail
+        || (reason_allowed
+            && debug_detail == "Invalid access token"
+            && detail.starts_with("Invalid access token: "));
+    (only_detail && matches)
+        .then_some(())
+        .ok_or_else(|| format!("debug body {body}, expected detail {debug_detail:?}"))
+}
+
+/// Owner of Acme (every permission), Admin of Globex (multi-role, additional role
+/// "Billing Admin", permission "can_view_billing" only).
+pub fn owner_token() -> TokenBuilder {
+    TokenBuilder::new(OWNER_USER_ID)
+        .email("owner@acme.test")
+        .first_name("Olive")
+        .last_name("Owner")
+        .org(
+            OrgClaim::new(ACME_ORG_ID, "Acme", "Owner")
+                .inherited_roles(["Owner", "Admin", "Member"])
+                .permissions(["can_view_billing", "can_view_reports", "can_invite"]),
+        )
+        .org(
+            OrgClaim::new(GLOBEX_ORG_ID, "Globex", "Admin")
+                .multi_role(["Billing Admin"])
+                .permissions(["can_view_billing"]),
+        )
+}
+
+/// Member of Acme without the billing permission.
+pub fn member_token() -> TokenBuilder {
+    TokenBuilder::new(MEMBER_USER_ID)
+        .email("member@acme.test")
+        .org(
+            OrgClaim::new(ACME_ORG_ID, "Acme", "Member")
+                .inherited_roles(["Member"])
+                .permissions(["can_view_reports"]),
+        )
+}
+
+/// A user in no org.
+pub fn no_org_token() -> TokenBuilder {
+    TokenBuilder::new(NO_ORG_USER_ID).email("solo@example.test")
+}
+
+fn bearer(token: &str) -> Vec<u8> {
+    format!("Bearer {token}").into_bytes()
+}
+
+struct Table(Vec<Case>);
+
+impl Table {
+    fn add(
+        &mut self,
+        name: &str,
+        route: Route,
+        authorization: Option<Vec<u8>>,
+        expected: Expected,
+    ) {
+        self.0.push(Case {
+            name: name.to_owned(),
+            request: CaseRequest {
+                route,
+                authorization,
+            },
+            expected,
+        });
+    }
+
+    /// A token case on `/api/whoami`.
+    fn whoami(&mut self, name: &str, token: &str, expected: Expected) {
+        self.add(name, Route::WhoAmI, Some(bearer(token)), expected);
+    }
+}
+
+fn user(user_id: &str) -> Expected {
+    Expected::User {
+        user_id: user_id.to_owned(),
+    }
+}
+
+const NO_HEADER: Expected = Expected::Unauthorized {
+    debug_detail: "No authorization header found",
+    token_sent: false,
+};
+const MALFORMED_HEADER: Expected = Expected::Unauthorized {
+    debug_detail: "Invalid authorization header. Expected: Bearer {accessToken}",
+    token_sent: false,
+};
+const INVALID_TOKEN: Expected = Expected::Unauthorized {
+    debug_detail: "Invalid access token",
+    token_sent: true,
+};
+const INVALID_PAYLOAD: Expected = Expected::Unauthorized {
+    debug_detail: "Invalid payload in token",
+    token_sent: true,
+};
+
+fn member(org_id: &str, role: &str) -> Expected {
+    Expected::Member {
+        org_id: org_id.to_owned(),
+        role: role.to_owned(),
+    }
+}
+
+fn forbidden(detail: &str) -> Expected {
+    Expected::Forbidden {
+        debug_detail: detail.to_owned(),
+    }
+}
+
+/// The whole table. Tokens are minted now, with times relative to now.
+pub fn all() -> Vec<Case> {
+    let mut table = Table(Vec::new());
+    header_cases(&mut table);
+    token_cases(&mut table);
+    claims_cases(&mut table);
+    route_cases(&mut table);
+    table.0
+}
+
+/// behaviour.md §2: reading the header.
+fn header_cases(table: &mut Table) {
+    let token = owner_token().sign();
+    let owner = || user(OWNER_USER_ID);
+    for (name, scheme_and_spacing) in [
+        ("header: Bearer", format!("Bearer {token}")),
+        ("header: lower-case bearer", format!("bearer {token}")),
+        ("header: upper-case BEARER", format!("BEARER {token}")),
+        ("header: two spaces", format!("Bearer  {token}")),
+        ("header: trailing space", format!("Bearer {token} ")),
+    ] {
+        table.add(
+            name,
+            Route::WhoAmI,
+            Some(scheme_and_spacing.into_bytes()),
+            owner(),
+        );
+    }
+    table.add("header: missing", Route::WhoAmI, None, NO_HEADER);
+    table.add("header: empty", Route::WhoAmI, Some(Vec::new()), NO_HEADER);
+    for (name, header) in [
+        (
+            "header: Token scheme",
+            format!("Token {token}").into_bytes(),
+        ),
+        ("header: Basic scheme", b"Basic dXNlcjpwYXNz".to_vec()),
+        ("header: token without scheme", token.clone().into_bytes()),
+        ("header: Bearer alone", b"Bearer".to_vec()),
+        ("header: Bearer and spaces", b"Bearer   ".to_vec()),
+        (
+            "header: non-ASCII byte",
+            format!("Bearer {token}\u{e9}").into_bytes(),
+        ),
+        (
+            "header: longer than 16 KiB",
+            format!("Bearer {}", "a".repeat(16 * 1024)).into_bytes(),
+        ),
+    ] {
+        table.add(name, Route::WhoAmI, Some(header), MALFORMED_HEADER);
+    }
+    table.add(
+        "header: token containing a space",
+        Route::WhoAmI,
+        Some(b"Bearer a b".to_vec()),
+        INVALID_TOKEN,
+    );
+}
+
+/// behaviour.md §3: signature, algorithm, time and issuer.
+fn token_cases(table: &mut Table) {
+    let owner = owner_token();
+    for variant in TokenVariant::HOSTILE {
+        let name = format!("token: {variant:?}");
+        table.whoami(&name, &owner.sign_variant(variant), INVALID_TOKEN);
+    }
+    for (name, token) in [
+        ("token: garbage", "garbage".to_owned()),
+        ("token: three empty segments", "..".to_owned()),
+        ("token: not base64", "a$.b$.c$".to_owned()),
+        ("token: four segments", format!("{}.x", owner.sign())),
+    ] {
+        table.whoami(name, &token, INVALID_TOKEN);
+    }
+    let accepted = [
+        (
+            "time: expired 30 s ago, inside the leeway",
+            owner.clone().expires_in(-30),
+        ),
+        (
+            "time: iat 30 s ahead, inside the leeway",
+            owner.clone().issued_at_offset(30),
+        ),
+        (
+            "time: nbf 30 s ahead, inside the leeway",
+            owner.clone().not_before_offset(30),
+        ),
+        (
+            "time: nbf in the past",
+            owner.clone().not_before_offset(-600),
+        ),
+        (
+            "time: fractional exp",
+            owner
+                .clone()
+                .claim("exp", json!(crate::unix_now() as f64 + 600.5)),
+        ),
+        (
+            "claims: aud is ignored",
+            owner.clone().claim("aud", json!(["x", "y"])),
+        ),
+        (
+            "claims: odd aud is ignored",
+            owner.clone().claim("aud", json!(42)),
+        ),
+    ];
+    for (name, builder) in accepted {
+        table.whoami(name, &builder.sign(), user(OWNER_USER_ID));
+    }
+    let rejected = [
+        ("time: expired 90 s ago", owner.clone().expires_in(-90)),
+        ("time: iat 90 s ahead", owner.clone().issued_at_offset(90)),
+        ("time: nbf 90 s ahead", owner.clone().not_before_offset(90)),
+        (
+            "time: string exp",
+            owner
+                .clone()
+                .claim("exp", json!((crate::unix_now() + 600).to_string())),
+        ),
+        ("time: missing exp", owner.clone().without_claim("exp")),
+        ("time: missing iat", owner.clone().without_claim("iat")),
+        ("issuer: missing", owner.clone().without_claim("iss")),
+        (
+            "issuer: other host",
+            owner.clone().issuer("https://evil.test"),
+        ),
+        (
+            "issuer: trailing slash",
+            owner.clone().issuer(&format!("{}/", crate::TEST_ISSUER)),
+        ),
+        (
+            "issuer: http variant",
+            owner
+                .clone()
+                .issuer(&crate::TEST_ISSUER.replace("https://", "http://")),
+        ),
+        ("issuer: not a string", owner.clone().claim("iss", json!(1))),
+        (
+            "time: expired and no user_id",
+            owner.clone().expires_in(-90).without_claim("user_id"),
+        ),
+    ];
+    for (name, builder) in rejected {
+        table.whoami(name, &builder.sign(), INVALID_TOKEN);
+    }
+}
+
+/// behaviour.md §4: claims → User.
+fn claims_cases(table: &mut Table) {
+    let owner = owner_token();
+    table.whoami(
+        "claims: no user_id",
+        &owner.clone().without_claim("user_id").sign(),
+        INVALID_PAYLOAD,
+    );
+    table.whoami(
+        "claims: user_id not a string",
+        &owner.clone().claim("user_id", json!(7)).sign(),
+        INVALID_PAYLOAD,
+    );
+    let acme = || OrgClaim::new(ACME_ORG_ID, "Acme", "Owner");
+    for key in [
+        "org_id",
+        "org_name",
+        "url_safe_org_name",
+        "org_metadata",
+        "user_role",
+        "inherited_user_roles_plus_current_role",
+        "user_permissions",
+    ] {
+        let token = no_org_token().org(acme().without_field(key)).sign();
+        table.whoami(
+            &format!("claims: org without {key}"),
+            &token,
+            INVALID_PAYLOAD,
+        );
+    }
+    table.whoami(
+        "claims: unknown role structure",
+        &no_org_token()
+            .org(acme().field("org_role_structure", json!("flat")))
+            .sign(),
+        INVALID_PAYLOAD,
+    );
+    let minimal = TokenBuilder::new(NO_ORG_USER_ID).without_claim("login_method");
+    table.whoami("claims: minimal", &minimal.sign(), user(NO_ORG_USER_ID));
+    for (name, login_method) in [
+        (
+            "claims: unknown login method",
+            json!({"login_method": "carrier_pigeon"}),
+        ),
+        (
+            "claims: unknown social provider",
+            json!({"login_method": "social_sso", "provider": "MySpace"}),
+        ),
+        ("claims: login method not an object", json!(12)),
+        (
+            "claims: SAML login",
+            json!({"login_method": "saml_sso", "provider": "Okta", "org_id": ACME_ORG_ID}),
+        ),
+    ] {
+        let token = no_org_token().login_method(login_method).sign();
+        table.whoami(name, &token, user(NO_ORG_USER_ID));
+    }
+    table.whoami(
+        "claims: null values for optional fields",
+        &no_org_token()
+            .claim("email", Value::Null)
+            .claim("properties", Value::Null)
+            .claim("org_id_to_org_member_info", Value::Null)
+            .sign(),
+        user(NO_ORG_USER_ID),
+    );
+    table.whoami(
+        "claims: properties and metadata of any shape",
+        &no_org_token()
+            .properties(json!({"plan": "pro", "seats": 3, "nested": {"a": [1, 2]}}))
+            .metadata(json!(["any", "json"]))
+            .sign(),
+        user(NO_ORG_USER_ID),
+    );
+
+    let null_role = no_org_token()
+        .org(acme().field("user_role", Value::Null))
+        .sign();
+    table.add(
+        "claims: org with null role is dropped",
+        Route::OrgCheck(ACME_ORG_ID.to_owned()),
+        Some(bearer(&null_role)),
+        forbidden(&format!("User is not a member of org {ACME_ORG_ID}")),
+    );
+    let active = no_org_token()
+        .active_org(
+            OrgClaim::new(ACME_ORG_ID, "Acme", "Admin").inherited_roles(["Admin", "Member"]),
+        )
+        .org(OrgClaim::new(GLOBEX_ORG_ID, "Globex", "Owner"))
+        .sign();
+    table.add(
+        "claims: active org form",
+        Route::AdminOrOwner(ACME_ORG_ID.to_owned()),
+        Some(bearer(&active)),
+        member(ACME_ORG_ID, "Admin"),
+    );
+    table.add(
+        "claims: active org wins over the map",
+        Route::OrgCheck(GLOBEX_ORG_ID.to_owned()),
+        Some(bearer(&active)),
+        forbidden(&format!("User is not a member of org {GLOBEX_ORG_ID}")),
+    );
+}
+
+/// behaviour.md §5 and §6 through the example routes.
+fn route_cases(table: &mut Table) {
+    let owner = bearer(&owner_token().sign());
+    let member_header = bearer(&member_token().sign());
+    let solo = bearer(&no_org_token().sign());
+    let lower_case_admin = bearer(
+        &no_org_token()
+            .org(OrgClaim::new(ACME_ORG_ID, "Acme", "admin").inherited_roles(["admin", "member"]))
+            .sign(),
+    );
+    let acme = || ACME_ORG_ID.to_owned();
+    let globex = || GLOBEX_ORG_ID.to_owned();
+    let not_member = |org: &str| forbidden(&format!("User is not a member of org {org}"));
+    let no_role = || forbidden("User doesn't have required role");
+    let no_permission = || forbidden("User doesn't have required permission");
+
+    let rows: Vec<(&str, Route, Option<Vec<u8>>, Expected)> = vec![
+        (
+            "route: healthz without a token",
+            Route::Healthz,
+            None,
+            Expected::Healthy,
+        ),
+        (
+            "route: healthz ignores a bad token",
+            Route::Healthz,
+            Some(b"Bearer x".to_vec()),
+            Expected::Healthy,
+        ),
+        (
+            "route: whoami",
+            Route::WhoAmI,
+            Some(owner.clone()),
+            user(OWNER_USER_ID),
+        ),
+        (
+            "route: optional with a user",
+            Route::WhoAmIOptional,
+            Some(owner.clone()),
+            Expected::OptionalUser(Some(OWNER_USER_ID.to_owned())),
+        ),
+        (
+            "route: optional without a header",
+            Route::WhoAmIOptional,
+            None,
+            Expected::OptionalUser(None),
+        ),
+        (
+            "route: optional with a malformed header",
+            Route::WhoAmIOptional,
+            Some(b"Token abc".to_vec()),
+            Expected::OptionalUser(None),
+        ),
+        (
+            "route: optional with an invalid token",
+            Route::WhoAmIOptional,
+            Some(b"Bearer abc.def.ghi".to_vec()),
+            Expected::OptionalUser(None),
+        ),
+        (
+            "route: optional with an expired token",
+            Route::WhoAmIOptional,
+            Some(bearer(&owner_token().expires_in(-3600).sign())),
+            Expected::OptionalUser(None),
+        ),
+        (
+            "route: check without a header",
+            Route::OrgCheck(acme()),
+            None,
+            NO_HEADER,
+        ),
+        (
+            "route: check with an invalid token",
+            Route::OrgCheck(acme()),
+            Some(b"Bearer abc".to_vec()),
+            INVALID_TOKEN,
+        ),
+        (
+            "route: check, member",
+            Route::OrgCheck(acme()),
+            Some(member_header.clone()),
+            member(ACME_ORG_ID, "Member"),
+        ),
+        (
+            "route: check, not a member",
+            Route::OrgCheck(UNKNOWN_ORG_ID.to_owned()),
+            Some(owner.clone()),
+            not_member(UNKNOWN_ORG_ID),
+        ),
+        (
+            "route: check, user in no org",
+            Route::OrgCheck(acme()),
+            Some(solo.clone()),
+            not_member(ACME_ORG_ID),
+        ),
+        (
+            "route: check, org id is case-sensitive",
+            Route::OrgCheck(ACME_ORG_ID.to_uppercase()),
+            Some(owner.clone()),
+            not_member(&ACME_ORG_ID.to_uppercase()),
+        ),
+        (
+            "route: admin_or_owner, Owner",
+            Route::AdminOrOwner(acme()),
+            Some(owner.clone()),
+            member(ACME_ORG_ID, "Owner"),
+        ),
+        (
+            "route: admin_or_owner, Member",
+            Route::AdminOrOwner(acme()),
+            Some(member_header.clone()),
+            no_role(),
+        ),
+        (
+            "route: admin_or_owner, multi-role Admin",
+            Route::AdminOrOwner(globex()),
+            Some(owner.clone()),
+            member(GLOBEX_ORG_ID, "Admin"),
+        ),
+        (
+            "route: admin_or_owner, lower-case admin",
+            Route::AdminOrOwner(acme()),
+            Some(lower_case_admin.clone()),
+            no_role(),
+        ),
+        (
+            "route: admin_or_owner, not a member",
+            Route::AdminOrOwner(UNKNOWN_ORG_ID.to_owned()),
+            Some(owner.clone()),
+            not_member(UNKNOWN_ORG_ID),
+        ),
+        (
+            "route: admin_only, Owner is not exactly Admin",
+            Route::AdminOnly(acme()),
+            Some(owner.clone()),
+            no_role(),
+        ),
+        (
+            "route: admin_only, multi-role Admin",
+            Route::AdminOnly(globex()),
+            Some(owner.clone()),
+            member(GLOBEX_ORG_ID, "Admin"),
+        ),
+        (
+            "route: admin_only, Member",
+            Route::AdminOnly(acme()),
+            Some(member_header.clone()),
+            no_role(),
+        ),
+        (
+            "route: billing, Owner with permission",
+            Route::Billing(acme()),
+            Some(owner.clone()),
+            member(ACME_ORG_ID, "Owner"),
+        ),
+        (
+            "route: billing, Member without permission",
+            Route::Billing(acme()),
+            Some(member_header.clone()),
+            no_permission(),
+        ),
+        (
+            "route: billing, not a member",
+            Route::Billing(UNKNOWN_ORG_ID.to_owned()),
+            Some(member_header.clone()),
+            not_member(UNKNOWN_ORG_ID),
+        ),
+        (
+            "route: billing_and_reports, both",
+            Route::BillingAndReports(acme()),
+            Some(owner.clone()),
+            member(ACME_ORG_ID, "Owner"),
+        ),
+        (
+            "route: billing_and_reports, billing only",
+            Route::BillingAndReports(globex()),
+            Some(owner.clone()),
+            no_permission(),
+        ),
+        (
+            "route: billing_and_reports, reports only",
+            Route::BillingAndReports(acme()),
+            Some(member_header),
+            no_permission(),
+        ),
+        (
+            "route: billing_and_reports, no header",
+            Route::BillingAndReports(acme()),
+            None,
+            NO_HEADER,
+        ),
+    ];
+    for (name, route, authorization, expected) in rows {
+        table.add(name, route, authorization, expected);
+    }
+}

@@ -1,0 +1,57 @@
+//! Test kit for applications protected by PropelAuth.
+//!
+//! - [`TEST_PRIVATE_KEY_PEM`] / [`TEST_PUBLIC_KEY_PEM`]: a committed RSA-2048 key pair, so
+//!   tests never pay for key generation. **Never use it outside tests.**
+//! - [`TokenBuilder`]: mints real RS256 access tokens with any claims, plus hostile variants
+//!   ([`TokenVariant`]) to prove your app rejects them.
+//! - [`StandIn`]: a local stand-in of the PropelAuth auth service on `127.0.0.1`, which
+//!   serves the verification metadata, records requests and answers what a test tells it to.
+//! - [`cases`]: the conformance table every adapter of this workspace runs.
+//!
+//! ```
+//! use propelauth_testing::{StandIn, TokenBuilder, OrgClaim};
+//!
+//! let stand_in = StandIn::start()?;
+//! let auth = propelauth_core::AuthOptions::new(stand_in.auth_url(), stand_in.api_key())
+//!     .backend_base_url(stand_in.base_url())
+//!     .init()?;
+//!
+//! let token = TokenBuilder::new("user-1")
+//!     .email("ada@example.com")
+//!     .org(OrgClaim::new("org-1", "Acme", "Admin").inherited_roles(["Admin", "Member"]))
+//!     .sign();
+//! let header = format!("Bearer {token}");
+//! let user = auth.validate_authorization_header(Some(header.as_bytes()))?;
+//! assert!(user.is_at_least_role_in_org("org-1", "Member"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod cases;
+mod stand_in;
+mod token;
+
+pub use stand_in::{CannedResponse, RecordedRequest, StandIn, StandInBuilder};
+pub use token::{OrgClaim, TokenBuilder, TokenVariant, unix_now};
+
+/// API key the stand-in accepts by default.
+pub const TEST_API_KEY: &str = "propelauth-test-api-key-0123456789abcdef";
+
+/// Auth URL the stand-in pretends to serve by default.
+pub const TEST_AUTH_URL: &str = "https://auth.propelauth.test";
+
+/// Issuer of tokens for [`TEST_AUTH_URL`]: what [`TokenBuilder`] puts in `iss` by default.
+pub const TEST_ISSUER: &str = "https://auth.propelauth.test";
+
+/// The public half of the committed test key pair (SubjectPublicKeyInfo PEM).
+pub const TEST_PUBLIC_KEY_PEM: &str = include_str!("../keys/test_public_key.pem");
+
+/// The private half of the committed test key pair (PKCS#8 PEM). Test use only.
+pub const TEST_PRIVATE_KEY_PEM: &str = include_str!("../keys/test_private_key.pem");
+
+/// A second, unrelated key pair's private key: tokens it signs must be rejected.
+pub const OTHER_PRIVATE_KEY_PEM: &str = include_str!("../keys/other_private_key.pem");
+
+/// The public half of [`OTHER_PRIVATE_KEY_PEM`]: serve it from the stand-in to simulate a
+/// key rotation.
+pub const OTHER_PUBLIC_KEY_PEM: &str = include_str!("../keys/other_public_key.pem");

@@ -119,6 +119,12 @@ pub(crate) fn validate(
     }
 
     let payload = decode_segment(payload)?;
+    // serde would also read a struct from a JSON array: the claims must be an object.
+    if payload.trim_ascii_start().first() != Some(&b'{') {
+        return Err(invalid(TokenError::InvalidClaims(
+            "the payload is not a JSON object".to_owned(),
+        )));
+    }
     match serde_json::from_slice::<UserClaims>(&payload) {
         Ok(claims) => {
             let registered = [&claims.exp, &claims.iat, &claims.nbf, &claims.iss];

@@ -1,0 +1,108 @@
+//! Set-up shared by the example servers: read the configuration from the environment, or
+//! start in development mode against the embedded stand-in of the auth service.
+//!
+//! Not a library to depend on: it exists so that each example binary stays short.
+#![deny(missing_docs)]
+
+use std::env;
+
+use propelauth_core::{Auth, AuthOptions, InitError};
+use propelauth_testing::StandIn;
+use propelauth_testing::cases::{ACME_ORG_ID, member_token, no_org_token, owner_token};
+
+/// How long the sample tokens printed in development mode stay valid.
+const SAMPLE_TOKEN_LIFETIME_SECS: i64 = 24 * 3600;
+
+/// A ready-made access token for one sample user (development mode only).
+#[derive(Debug, Clone)]
+pub struct SampleToken {
+    /// Who the token is for.
+    pub description: &'static str,
+    /// The signed token.
+    pub token: String,
+}
+
+/// The initialized auth handle, and the stand-in it talks to in development mode.
+#[derive(Debug)]
+pub struct Setup {
+    /// The PropelAuth handle.
+    pub auth: Auth,
+    /// `Some` in development mode: keep it alive as long as the server runs.
+    pub stand_in: Option<StandIn>,
+}
+
+impl Setup {
+    /// Whether the server runs against the embedded stand-in.
+    pub fn is_development(&self) -> bool {
+        self.stand_in.is_some()
+    }
+}
+
+/// Errors of [`setup_from_env`].
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// `PROPELAUTH_AUTH_URL` is set but `PROPELAUTH_API_KEY` is not.
+    #[error(
+        "PROPELAUTH_AUTH_URL is set but PROPELAUTH_API_KEY is not: set both, or neither for development mode"
+    )]
+    MissingApiKey,
+    /// The embedded stand-in could not start.
+    #[error("could not start the local stand-in of the auth service: {0}")]
+    StandIn(#[from] std::io::Error),
+    /// `init_auth` failed.
+    #[error(transparent)]
+    Init(#[from] InitError),
+}
+
+/// Reads `PROPELAUTH_AUTH_URL`, `PROPELAUTH_API_KEY`, `PROPELAUTH_API_BASE_URL` and
+/// `PROPELAUTH_DEBUG`. Without an auth URL, starts the embedded stand-in on a loopback port
+/// and initializes against it through the normal `init_auth` path (a real HTTP fetch).
+pub fn setup_from_env() -> Result<Setup, SetupError> {
+    let debug = env::var("PROPELAUTH_DEBUG").is_ok_and(|value| value == "1");
+    let configured = |name: &str| env::var(name).ok().filter(|value| !value.trim().is_empty());
+    let (options, stand_in) = match configured("PROPELAUTH_AUTH_URL") {
+        Some(auth_url) => {
+            let api_key = configured("PROPELAUTH_API_KEY").ok_or(SetupError::MissingApiKey)?;
+            let mut options = AuthOptions::new(auth_url, api_key);
+            if let Some(base_url) = configured("PROPELAUTH_API_BASE_URL") {
+                options = options.backend_base_url(base_url);
+            }
+            (options, None)
+        }
+        None => {
+            let stand_in = StandIn::start()?;
+            let options = AuthOptions::new(stand_in.auth_url(), stand_in.api_key())
+                .backend_base_url(stand_in.base_url());
+            (options, Some(stand_in))
+        }
+    };
+    let auth = options.debug(debug).init()?;
+    Ok(Setup { auth, stand_in })
+}
+
+/// Tokens for the sample users of development mode: an Owner of the Acme org, a Member
+/// without the billing permission, and a user in no org.
+pub fn sample_tokens() -> Vec<SampleToken> {
+    vec![
+        SampleToken {
+            description: "Owner of org Acme (every permission)",
+            token: owner_token().expires_in(SAMPLE_TOKEN_LIFETIME_SECS).sign(),
+        },
+        SampleToken {
+            description: "Member of org Acme, without can_view_billing",
+            token: member_token().expires_in(SAMPLE_TOKEN_LIFETIME_SECS).sign(),
+        },
+        SampleToken {
+            description: "User in no org",
+            token: no_org_token().expires_in(SAMPLE_TOKEN_LIFETIME_SECS).sign(),
+        },
+    ]
+}
+
+/// The sample org's id, for the curl lines.
+pub const SAMPLE_ORG_ID: &str = ACME_ORG_ID;
+
+/// The warning printed first in development mode.
+pub const DEVELOPMENT_WARNING: &str = "DEVELOPMENT MODE: no PROPELAUTH_AUTH_URL is set, so tokens are checked against an \
+embedded stand-in of the auth service with a committed test signing key. Never use this in \
+production: set PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY.";

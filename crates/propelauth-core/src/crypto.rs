@@ -9,8 +9,10 @@
 
 use std::fmt;
 
-/// Smallest RSA modulus accepted, in bits (the same bound on both backends).
+/// Smallest RSA modulus accepted, in bits (the same bounds on both backends).
 const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus accepted, in bits.
+const MAX_RSA_BITS: usize = 8192;
 
 /// An RSA public key ready to verify RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signatures.
 pub(crate) struct VerificationKey {
@@ -42,10 +44,14 @@ impl VerificationKey {
     #[cfg(feature = "aws-lc-rs")]
     fn from_pkcs1_der(der: &[u8]) -> Result<Self, String> {
         use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
-        // The aws-lc algorithm itself refuses moduli outside 2048..=8192 bits.
-        let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der).map_err(|error| {
-            format!("aws-lc rejected the RSA key ({error}); it must be {MIN_RSA_BITS} to 8192 bits")
-        })?;
+        let rejected =
+            |error: aws_lc_rs::error::KeyRejected| format!("aws-lc rejected the RSA key ({error})");
+        // Parsing does not check the size (verification would fail later): check it now.
+        let modulus_len = aws_lc_rs::rsa::PublicKey::from_der(der)
+            .map_err(rejected)?
+            .modulus_len();
+        check_key_size(modulus_len * 8)?;
+        let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der).map_err(rejected)?;
         Ok(Self { key })
     }
 
@@ -55,12 +61,7 @@ impl VerificationKey {
         use rsa::traits::PublicKeyParts;
         let key = rsa::RsaPublicKey::from_pkcs1_der(der)
             .map_err(|error| format!("the RSA key does not parse ({error})"))?;
-        let bits = key.n().bits();
-        if !(MIN_RSA_BITS..=8192).contains(&bits) {
-            return Err(format!(
-                "the RSA key has {bits} bits; it must be {MIN_RSA_BITS} to 8192 bits"
-            ));
-        }
+        check_key_size(key.n().bits())?;
         Ok(Self {
             key: rsa::pkcs1v15::VerifyingKey::new(key),
         })
@@ -78,6 +79,17 @@ impl VerificationKey {
         use rsa::signature::Verifier;
         rsa::pkcs1v15::Signature::try_from(signature)
             .is_ok_and(|signature| self.key.verify(message, &signature).is_ok())
+    }
+}
+
+/// The one rule on key sizes, for both backends.
+fn check_key_size(bits: usize) -> Result<(), String> {
+    if (MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the RSA key has {bits} bits; RS256 keys must have {MIN_RSA_BITS} to {MAX_RSA_BITS}"
+        ))
     }
 }
 
@@ -107,6 +119,15 @@ mod tests {
     fn rejects_text_that_is_not_a_pem() {
         let error = VerificationKey::from_pem("not a pem").unwrap_err();
         assert!(error.contains("RSA public key"), "{error}");
+    }
+
+    #[test]
+    fn keys_outside_2048_to_8192_bits_are_refused() {
+        let short = include_str!("../tests/data/rsa1024_public_key.pem");
+        let error = VerificationKey::from_pem(short).unwrap_err();
+        assert!(error.contains("1024 bits"), "{error}");
+        assert!(check_key_size(2048).is_ok() && check_key_size(8192).is_ok());
+        assert!(check_key_size(2047).is_err() && check_key_size(8193).is_err());
     }
 
     #[test]

@@ -155,6 +155,12 @@ impl fmt::Display for UnauthorizedError {
 
 impl std::error::Error for UnauthorizedError {}
 
+impl From<UnauthorizedError> for Rejection {
+    fn from(error: UnauthorizedError) -> Self {
+        error.rejection()
+    }
+}
+
 /// Why an organization check failed. Every variant answers 403.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -219,6 +225,12 @@ impl fmt::Display for ForbiddenError {
 }
 
 impl std::error::Error for ForbiddenError {}
+
+impl From<ForbiddenError> for Rejection {
+    fn from(error: ForbiddenError) -> Self {
+        error.rejection()
+    }
+}
 
 /// Why [`init_auth`](crate::init_auth) (or a metadata refresh) failed.
 ///

@@ -198,6 +198,9 @@ fn a_pem_that_does_not_parse_fails_init() {
         "not a pem".to_owned(),
         "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----".to_owned(),
         propelauth_testing::TEST_PRIVATE_KEY_PEM.replace("PRIVATE", "PUBLIC"),
+        // Too short for RS256 on either backend, and not RSA at all.
+        include_str!("data/rsa1024_public_key.pem").to_owned(),
+        include_str!("data/ec_p256_public_key.pem").to_owned(),
     ] {
         stand_in.respond(
             "GET",

@@ -110,7 +110,17 @@ fn time_and_issuer_failures_keep_their_reason() {
         reason(&builder.without_claim("user_id").sign()),
         UnauthorizedReason::InvalidPayload(message) if message.contains("user_id")
     ));
+    assert!(matches!(
+        reason(&TokenBuilder::new("u1").claim("exp", json!(null)).sign()),
+        UnauthorizedReason::InvalidToken(TokenError::InvalidClaims(message)) if message == "`exp` is required"
+    ));
     assert_eq!(reason("a.b"), invalid(TokenError::Malformed));
+    let padded = TokenBuilder::new("u1").sign().replacen('.', "=.", 1);
+    assert_eq!(
+        reason(&padded),
+        invalid(TokenError::Malformed),
+        "padding is not base64url"
+    );
     assert_eq!(reason(&"a".repeat(20_000)), invalid(TokenError::Malformed));
 }
 

@@ -55,3 +55,8 @@ pub const OTHER_PRIVATE_KEY_PEM: &str = include_str!("../keys/other_private_key.
 /// The public half of [`OTHER_PRIVATE_KEY_PEM`]: serve it from the stand-in to simulate a
 /// key rotation.
 pub const OTHER_PUBLIC_KEY_PEM: &str = include_str!("../keys/other_public_key.pem");
+
+/// The examples of `docs/testing.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/testing.md")]
+struct TestingGuideDoctests;

@@ -5,9 +5,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use propelauth_testing::{CannedResponse, StandIn};
+use propelauth_testing::{TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM};
 use serde_json::{Value, json};
-use stand_in::stand_in::{CannedResponse, StandIn};
-use stand_in::{TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM};
 
 const METADATA_PATH: &str = "/api/v1/token_verification_metadata";
 

@@ -5,6 +5,11 @@
 #![deny(missing_docs)]
 
 use std::env;
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+pub mod actix_app;
+pub mod axum_app;
 
 use propelauth_core::{Auth, AuthOptions, InitError};
 use propelauth_testing::StandIn;
@@ -41,6 +46,11 @@ impl Setup {
 /// Errors of [`setup_from_env`].
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
+    /// `HOST` or `PORT` does not parse.
+    #[error(
+        "invalid listen address: {0} (HOST must be an IP address, PORT a number from 0 to 65535)"
+    )]
+    ListenAddress(String),
     /// `PROPELAUTH_AUTH_URL` is set but `PROPELAUTH_API_KEY` is not.
     #[error(
         "PROPELAUTH_AUTH_URL is set but PROPELAUTH_API_KEY is not: set both, or neither for development mode"
@@ -106,3 +116,97 @@ pub const SAMPLE_ORG_ID: &str = ACME_ORG_ID;
 pub const DEVELOPMENT_WARNING: &str = "DEVELOPMENT MODE: no PROPELAUTH_AUTH_URL is set, so tokens are checked against an \
 embedded stand-in of the auth service with a committed test signing key. Never use this in \
 production: set PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY.";
+
+/// Where to listen: `HOST` (default `127.0.0.1`) and `PORT` (default `3000`).
+pub fn listen_address_from_env() -> Result<SocketAddr, SetupError> {
+    let host = match env::var("HOST") {
+        Ok(host) => host
+            .parse::<IpAddr>()
+            .map_err(|_| SetupError::ListenAddress(format!("HOST={host}")))?,
+        Err(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+    };
+    let port = match env::var("PORT") {
+        Ok(port) => port
+            .parse::<u16>()
+            .map_err(|_| SetupError::ListenAddress(format!("PORT={port}")))?,
+        Err(_) => 3000,
+    };
+    Ok(SocketAddr::new(host, port))
+}
+
+/// What a server prints before serving in development mode: the warning, a token per sample
+/// user (as shell `export` lines) and `curl` lines for every route, pointing at `base_url`.
+pub fn development_banner(base_url: &str) -> String {
+    let samples = sample_tokens();
+    let mut banner = format!("{DEVELOPMENT_WARNING}\n\nSample users (tokens valid 24 h):\n");
+    let variables = ["OWNER", "MEMBER", "NO_ORG"];
+    for (variable, sample) in variables.iter().zip(&samples) {
+        let _ = writeln!(
+            banner,
+            "  # {}\n  export {variable}={}",
+            sample.description, sample.token
+        );
+    }
+    let org = SAMPLE_ORG_ID;
+    let lines = [
+        ("", "/healthz".to_owned(), "200 ok"),
+        ("", "/api/whoami".to_owned(), "401: no token"),
+        ("OWNER", "/api/whoami".to_owned(), "200: the user"),
+        ("", "/api/whoami_optional".to_owned(), "200: {}"),
+        (
+            "MEMBER",
+            "/api/whoami_optional".to_owned(),
+            "200: the user id",
+        ),
+        (
+            "MEMBER",
+            format!("/api/org/{org}/check"),
+            "200: the membership",
+        ),
+        (
+            "NO_ORG",
+            format!("/api/org/{org}/check"),
+            "403: not a member",
+        ),
+        (
+            "OWNER",
+            format!("/api/org/{org}/admin_or_owner"),
+            "200: Owner is at least Admin",
+        ),
+        (
+            "MEMBER",
+            format!("/api/org/{org}/admin_or_owner"),
+            "403: Member is below Admin",
+        ),
+        (
+            "OWNER",
+            format!("/api/org/{org}/admin_only"),
+            "403: Owner is not exactly Admin",
+        ),
+        (
+            "OWNER",
+            format!("/api/org/{org}/billing"),
+            "200: has can_view_billing",
+        ),
+        (
+            "MEMBER",
+            format!("/api/org/{org}/billing"),
+            "403: lacks can_view_billing",
+        ),
+        (
+            "OWNER",
+            format!("/api/org/{org}/billing_and_reports"),
+            "200: has both permissions",
+        ),
+    ];
+    banner.push_str("\nTry:\n");
+    for (variable, path, outcome) in lines {
+        let header = if variable.is_empty() {
+            String::new()
+        } else {
+            format!("-H \"Authorization: Bearer ${variable}\" ")
+        };
+        let _ = writeln!(banner, "  curl -i {header}{base_url}{path}   # {outcome}");
+    }
+    banner
+}

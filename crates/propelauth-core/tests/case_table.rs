@@ -1,13 +1,11 @@
 //! Runs the shared conformance table (propelauth-testing's `cases`) at the validation level:
 //! the same decisions every adapter must render through its framework.
 
-use propelauth_core::{Auth, AuthOptions, OrgRequirement, Rejection, TokenVerificationMetadata};
-use propelauth_testing::cases::{self, Case, ObservedResponse, Route};
-use propelauth_testing::{TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM};
+use propelauth_core::{Auth, OrgRequirement, Rejection};
+use propelauth_testing::cases::{self, CaseRequest, ObservedResponse, Route};
 
 fn auth(debug: bool) -> Auth {
-    AuthOptions::new(TEST_AUTH_URL, TEST_API_KEY)
-        .metadata(TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM))
+    propelauth_testing::test_auth_options()
         .debug(debug)
         .init()
         .unwrap()
@@ -36,9 +34,9 @@ fn rejected(rejection: Rejection) -> ObservedResponse {
 }
 
 /// What an example server answers, computed with core alone.
-fn respond(auth: &Auth, case: &Case) -> ObservedResponse {
-    let header = case.request.authorization.as_deref();
-    let route = &case.request.route;
+fn respond(auth: &Auth, request: &CaseRequest) -> ObservedResponse {
+    let header = request.authorization.as_deref();
+    let route = &request.route;
     let requirement = match route {
         Route::Healthz => {
             return ObservedResponse {
@@ -80,16 +78,11 @@ fn respond(auth: &Auth, case: &Case) -> ObservedResponse {
 
 #[test]
 fn every_case_of_the_shared_table_passes_at_the_validation_level() {
-    let table = cases::all();
-    assert!(table.len() > 80, "the table lost cases: {}", table.len());
+    assert!(cases::all().len() > 80, "the table lost cases");
     let mut failures = Vec::new();
     for debug in [false, true] {
         let auth = auth(debug);
-        for case in &table {
-            if let Err(failure) = case.check(debug, &respond(&auth, case)) {
-                failures.push(failure);
-            }
-        }
+        failures.extend(cases::run(debug, |request| respond(&auth, request)));
     }
     assert!(
         failures.is_empty(),
@@ -108,7 +101,7 @@ fn the_table_catches_a_wrong_answer() {
         .iter()
         .find(|case| case.expected.status() == 401)
         .unwrap();
-    let mut response = respond(&auth, case);
+    let mut response = respond(&auth, &case.request);
     assert!(case.check(false, &response).is_ok());
     response.www_authenticate.push("Bearer".to_owned());
     assert!(
@@ -119,7 +112,7 @@ fn the_table_catches_a_wrong_answer() {
     response.body = br#"{"detail":"Forbidden"}"#.to_vec();
     assert!(case.check(false, &response).is_err(), "wrong body accepted");
     assert!(
-        case.check(true, &respond(&auth, case)).is_err(),
+        case.check(true, &respond(&auth, &case.request)).is_err(),
         "default body accepted in debug mode"
     );
 }

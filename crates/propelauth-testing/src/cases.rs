@@ -2,9 +2,9 @@
 //! header, token, claims and role rule of the behaviour spec and every route of the example
 //! servers.
 //!
-//! Every adapter runs the same table through its framework (a *driver* sends
-//! [`Case::request`] and hands the response to [`Case::check`]); core runs it at the
-//! validation level. The expected bodies are written out literally here, independently of
+//! Every adapter runs the same table through its framework (a *driver* answers each
+//! [`Case::request`], and [`run`] checks the answers with [`Case::check`]); core runs it at
+//! the validation level. The expected bodies are written out literally here, independently of
 //! core's constants, so the table is an oracle and not a mirror.
 //!
 //! ```
@@ -279,6 +279,19 @@ fn check_detail(
     (only_detail && matches)
         .then_some(())
         .ok_or_else(|| format!("debug body {body}, expected detail {debug_detail:?}"))
+}
+
+/// Runs the whole table through `send`, which answers one request the way the app under test
+/// does (running with debug mode `debug`). Returns every failure, one line each.
+///
+/// A driver for a framework is a few lines: build the app with an auth handle from
+/// [`test_auth_options`](crate::test_auth_options) (with `.debug(debug)`), then turn each
+/// [`CaseRequest`] into a request and the response into an [`ObservedResponse`].
+pub fn run(debug: bool, mut send: impl FnMut(&CaseRequest) -> ObservedResponse) -> Vec<String> {
+    all()
+        .iter()
+        .filter_map(|case| case.check(debug, &send(&case.request)).err())
+        .collect()
 }
 
 /// Owner of Acme (every permission), Admin of Globex (multi-role, additional role

@@ -56,6 +56,22 @@ pub const OTHER_PRIVATE_KEY_PEM: &str = include_str!("../keys/other_private_key.
 /// key rotation.
 pub const OTHER_PUBLIC_KEY_PEM: &str = include_str!("../keys/other_public_key.pem");
 
+/// Options for an [`Auth`](propelauth_core::Auth) that accepts the kit's tokens without any
+/// request: auth URL [`TEST_AUTH_URL`], API key [`TEST_API_KEY`], verifier key
+/// [`TEST_PUBLIC_KEY_PEM`]. Add `.debug(true)` or other options, then `.init()`.
+///
+/// ```
+/// let auth = propelauth_testing::test_auth_options().debug(true).init()?;
+/// let token = propelauth_testing::TokenBuilder::new("user-1").sign();
+/// assert_eq!(auth.validate_access_token(&token)?.user_id, "user-1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn test_auth_options() -> propelauth_core::AuthOptions {
+    propelauth_core::AuthOptions::new(TEST_AUTH_URL, TEST_API_KEY).metadata(
+        propelauth_core::TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM),
+    )
+}
+
 /// The examples of `docs/testing.md`, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/testing.md")]

@@ -1,0 +1,224 @@
+//! PropelAuth for [actix-web](https://docs.rs/actix-web) 4.
+//!
+//! Initialize once, register the [`PropelAuth`] handle with `App::app_data`, and take the
+//! user in your handlers:
+//!
+//! - [`RequireUser`]: the user, or 401 (`require_user`);
+//! - [`OptionalUser`]: the user or `None`, never a 401 (`optional_user`);
+//! - the five org checks on the handle, with `?` (`require_org_member` and its
+//!   `_with_minimum_role`, `_with_exact_role`, `_with_permission`, `_with_all_permissions`
+//!   variants), answering 403.
+//!
+//! ```
+//! use actix_web::{App, get, web};
+//! use propelauth_actix::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser};
+//!
+//! #[get("/api/whoami")]
+//! async fn whoami(user: RequireUser) -> String {
+//!     format!("hello {}", user.user_id)
+//! }
+//!
+//! #[get("/api/org/{org_id}/billing")]
+//! async fn billing(
+//!     auth: PropelAuth,
+//!     user: RequireUser,
+//!     org_id: web::Path<String>,
+//! ) -> Result<web::Json<OrgMemberInfo>, AuthRejection> {
+//!     let org = auth.require_org_member_with_permission(&user, &org_id, "can_view_billing")?;
+//!     Ok(web::Json(org.clone()))
+//! }
+//!
+//! # fn main() -> Result<(), propelauth_actix::InitError> {
+//! # let options = propelauth_testing::test_auth_options();
+//! // In production: `let auth = propelauth_actix::init_auth(auth_url, api_key)?;`
+//! let auth = web::Data::new(PropelAuth::from_options(options)?);
+//! let app = App::new().app_data(auth.clone()).service(whoami).service(billing);
+//! # Ok(()) }
+//! ```
+//!
+//! The handle is itself an extractor (`auth: PropelAuth`, a cheap clone), so handlers reach
+//! the org checks without `web::Data`. The extractors accept the handle registered either as
+//! `web::Data<PropelAuth>` or as a plain `PropelAuth` (`app_data(auth.clone())`). When neither
+//! is registered they answer 500 with a message naming the missing step; actix offers no
+//! start-up check for app data.
+#![deny(missing_docs)]
+
+use std::fmt;
+use std::future::{Ready, ready};
+use std::ops::Deref;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+pub use propelauth_core::{
+    Auth, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo, OrgRequirement,
+    OrgRoleStructure, Rejection, TokenVerificationMetadata, UnauthorizedError, User,
+};
+
+/// The 500 body's message when no handle is registered.
+pub const NOT_INSTALLED_MESSAGE: &str = "PropelAuth is not installed in this actix-web app: \
+register the handle with `App::new().app_data(web::Data::new(auth))` (or `.app_data(auth)`)";
+
+/// The initialized PropelAuth handle, registered as app data. Derefs to [`Auth`], so the org
+/// checks and validation methods are called on it directly.
+#[derive(Debug, Clone)]
+pub struct PropelAuth(Auth);
+
+impl PropelAuth {
+    /// Initializes from options (see [`AuthOptions`]).
+    pub fn from_options(options: AuthOptions) -> Result<Self, InitError> {
+        options.init().map(Self)
+    }
+}
+
+impl From<Auth> for PropelAuth {
+    fn from(auth: Auth) -> Self {
+        Self(auth)
+    }
+}
+
+impl Deref for PropelAuth {
+    type Target = Auth;
+
+    fn deref(&self) -> &Auth {
+        &self.0
+    }
+}
+
+/// Fetches the project's verification metadata and returns the handle to register.
+/// Blocking: call it before `HttpServer::new`, not inside a handler.
+pub fn init_auth(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+) -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth(auth_url, api_key).map(PropelAuth)
+}
+
+/// Builds the handle from metadata you already have: no request.
+pub fn init_auth_with_metadata(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+    metadata: TokenVerificationMetadata,
+) -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth_with_metadata(auth_url, api_key, metadata).map(PropelAuth)
+}
+
+/// Extracting the handle itself (`auth: PropelAuth` in a handler) finds it however it was
+/// registered, and answers the 500 naming the missing step when it was not.
+impl FromRequest for PropelAuth {
+    type Error = AuthRejection;
+    type Future = Ready<Result<Self, AuthRejection>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(installed(request).cloned())
+    }
+}
+
+/// The registered handle, or the 500 naming the missing step.
+fn installed(request: &HttpRequest) -> Result<&PropelAuth, AuthRejection> {
+    request
+        .app_data::<web::Data<PropelAuth>>()
+        .map(|data| data.get_ref())
+        .or_else(|| request.app_data::<PropelAuth>())
+        .ok_or_else(|| AuthRejection(Rejection::missing_setup(NOT_INSTALLED_MESSAGE)))
+}
+
+fn authorization(request: &HttpRequest) -> Option<&[u8]> {
+    request
+        .headers()
+        .get(AUTHORIZATION)
+        .map(HeaderValue::as_bytes)
+}
+
+/// `require_user`: extracts the [`User`] or answers 401.
+#[derive(Debug, Clone)]
+pub struct RequireUser(pub User);
+
+impl Deref for RequireUser {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.0
+    }
+}
+
+impl FromRequest for RequireUser {
+    type Error = AuthRejection;
+    type Future = Ready<Result<Self, AuthRejection>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(installed(request).and_then(|auth| {
+            let user = auth.validate_authorization_header(authorization(request))?;
+            Ok(Self(user))
+        }))
+    }
+}
+
+/// `optional_user`: the [`User`] when the request carries a valid token, `None` otherwise.
+/// Never a 401; a 500 only when PropelAuth is not installed (unlike `Option<RequireUser>`,
+/// which would hide that mistake).
+#[derive(Debug, Clone)]
+pub struct OptionalUser(pub Option<User>);
+
+impl FromRequest for OptionalUser {
+    type Error = AuthRejection;
+    type Future = Ready<Result<Self, AuthRejection>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(installed(request).map(|auth| Self(auth.optional_user(authorization(request)))))
+    }
+}
+
+/// A 401, 403 or 500 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
+///
+/// Returned by the extractors, and converted from the org checks' errors by `?`. To answer
+/// differently, wrap it in your own `ResponseError` and read [`rejection`](Self::rejection).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRejection(Rejection);
+
+impl AuthRejection {
+    /// The framework-neutral description.
+    pub fn rejection(&self) -> &Rejection {
+        &self.0
+    }
+}
+
+impl From<Rejection> for AuthRejection {
+    fn from(rejection: Rejection) -> Self {
+        Self(rejection)
+    }
+}
+
+impl From<UnauthorizedError> for AuthRejection {
+    fn from(error: UnauthorizedError) -> Self {
+        Self(error.rejection())
+    }
+}
+
+impl From<ForbiddenError> for AuthRejection {
+    fn from(error: ForbiddenError) -> Self {
+        Self(error.rejection())
+    }
+}
+
+impl fmt::Display for AuthRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0.status, self.0.body)
+    }
+}
+
+impl ResponseError for AuthRejection {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type(Rejection::CONTENT_TYPE);
+        if let Some(www_authenticate) = self.0.www_authenticate {
+            response.insert_header((WWW_AUTHENTICATE, www_authenticate));
+        }
+        response.body(self.0.body.clone().into_owned())
+    }
+}

@@ -1,0 +1,219 @@
+//! PropelAuth for [axum](https://docs.rs/axum) 0.8.
+//!
+//! Initialize once, put the [`PropelAuth`] handle in your router's state, and take the user in
+//! your handlers:
+//!
+//! - [`RequireUser`]: the user, or 401 (`require_user`);
+//! - `Option<RequireUser>` or [`OptionalUser`]: the user or `None`, never a rejection
+//!   (`optional_user`);
+//! - the five org checks on the handle, with `?` (`require_org_member` and its
+//!   `_with_minimum_role`, `_with_exact_role`, `_with_permission`, `_with_all_permissions`
+//!   variants), answering 403.
+//!
+//! ```
+//! use axum::{Json, Router, extract::{Path, State}, routing::get};
+//! use propelauth_axum::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser};
+//!
+//! async fn whoami(user: RequireUser) -> String {
+//!     format!("hello {}", user.user_id)
+//! }
+//!
+//! async fn billing(
+//!     State(auth): State<PropelAuth>,
+//!     user: RequireUser,
+//!     Path(org_id): Path<String>,
+//! ) -> Result<Json<OrgMemberInfo>, AuthRejection> {
+//!     let org = auth.require_org_member_with_permission(&user, &org_id, "can_view_billing")?;
+//!     Ok(Json(org.clone()))
+//! }
+//!
+//! # fn main() -> Result<(), propelauth_axum::InitError> {
+//! # let options = propelauth_testing::test_auth_options();
+//! // In production: `let auth = propelauth_axum::init_auth(auth_url, api_key)?;`
+//! let auth = PropelAuth::from_options(options)?;
+//! let app: Router = Router::new()
+//!     .route("/api/whoami", get(whoami))
+//!     .route("/api/org/{org_id}/billing", get(billing))
+//!     .with_state(auth);
+//! # Ok(()) }
+//! ```
+//!
+//! The extractors find the handle through [`FromRef`], so a router whose state does not hold a
+//! `PropelAuth` does not compile: there is no "forgot to install auth" at run time. With your
+//! own state type, derive `FromRef` (axum's `macros` feature) or implement it by hand.
+#![deny(missing_docs)]
+
+use std::convert::Infallible;
+use std::ops::Deref;
+
+use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+pub use propelauth_core::{
+    Auth, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo, OrgRequirement,
+    OrgRoleStructure, Rejection, TokenVerificationMetadata, UnauthorizedError, User,
+};
+
+/// The initialized PropelAuth handle, as axum state. Derefs to [`Auth`], so the org checks
+/// and validation methods are called on it directly.
+#[derive(Debug, Clone)]
+pub struct PropelAuth(Auth);
+
+impl PropelAuth {
+    /// Initializes from options (see [`AuthOptions`]).
+    pub fn from_options(options: AuthOptions) -> Result<Self, InitError> {
+        options.init().map(Self)
+    }
+}
+
+impl From<Auth> for PropelAuth {
+    fn from(auth: Auth) -> Self {
+        Self(auth)
+    }
+}
+
+impl Deref for PropelAuth {
+    type Target = Auth;
+
+    fn deref(&self) -> &Auth {
+        &self.0
+    }
+}
+
+/// Fetches the project's verification metadata and returns the handle to put in state.
+/// Blocking: call it before starting the runtime's server, or in `spawn_blocking`.
+pub fn init_auth(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+) -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth(auth_url, api_key).map(PropelAuth)
+}
+
+/// Builds the handle from metadata you already have: no request.
+pub fn init_auth_with_metadata(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+    metadata: TokenVerificationMetadata,
+) -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth_with_metadata(auth_url, api_key, metadata).map(PropelAuth)
+}
+
+/// `require_user`: extracts the [`User`] or answers 401.
+///
+/// As `Option<RequireUser>`, it is `optional_user`: `None` for a missing or malformed header
+/// or an invalid token.
+#[derive(Debug, Clone)]
+pub struct RequireUser(pub User);
+
+impl Deref for RequireUser {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.0
+    }
+}
+
+/// `optional_user`: the [`User`] when the request carries a valid token, `None` otherwise.
+/// Never rejects. Same as `Option<RequireUser>`.
+#[derive(Debug, Clone)]
+pub struct OptionalUser(pub Option<User>);
+
+fn authorization(parts: &Parts) -> Option<&[u8]> {
+    parts.headers.get(AUTHORIZATION).map(HeaderValue::as_bytes)
+}
+
+impl<S> FromRequestParts<S> for RequireUser
+where
+    PropelAuth: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AuthRejection> {
+        let auth = PropelAuth::from_ref(state);
+        let user = auth.validate_authorization_header(authorization(parts))?;
+        Ok(Self(user))
+    }
+}
+
+impl<S> OptionalFromRequestParts<S> for RequireUser
+where
+    PropelAuth: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Infallible> {
+        let auth = PropelAuth::from_ref(state);
+        Ok(auth.optional_user(authorization(parts)).map(Self))
+    }
+}
+
+impl<S> FromRequestParts<S> for OptionalUser
+where
+    PropelAuth: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        let auth = PropelAuth::from_ref(state);
+        Ok(Self(auth.optional_user(authorization(parts))))
+    }
+}
+
+/// A 401 or 403 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
+///
+/// Returned by the extractors, and converted from the org checks' errors by `?`. To answer
+/// differently, match on [`rejection`](Self::rejection) (status and reason data) in your own
+/// `IntoResponse` wrapper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRejection(Rejection);
+
+impl AuthRejection {
+    /// The framework-neutral description.
+    pub fn rejection(&self) -> &Rejection {
+        &self.0
+    }
+}
+
+impl From<Rejection> for AuthRejection {
+    fn from(rejection: Rejection) -> Self {
+        Self(rejection)
+    }
+}
+
+impl From<UnauthorizedError> for AuthRejection {
+    fn from(error: UnauthorizedError) -> Self {
+        Self(error.rejection())
+    }
+}
+
+impl From<ForbiddenError> for AuthRejection {
+    fn from(error: ForbiddenError) -> Self {
+        Self(error.rejection())
+    }
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        let Rejection {
+            status,
+            body,
+            www_authenticate,
+        } = self.0;
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(Rejection::CONTENT_TYPE),
+        );
+        if let Some(www_authenticate) = www_authenticate {
+            headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(www_authenticate));
+        }
+        response
+    }
+}

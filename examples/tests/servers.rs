@@ -1,0 +1,151 @@
+//! Runs the example server binaries as a newcomer would (development mode, no
+//! configuration), reads what they print, and follows their instructions over real HTTP.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A running example server; killed on drop.
+struct Server {
+    child: Child,
+    base_url: String,
+    banner: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `binary` on an OS-chosen port and waits for its "listening on" line.
+fn start(binary: &str) -> Server {
+    let mut command = Command::new(binary);
+    for name in [
+        "PROPELAUTH_AUTH_URL",
+        "PROPELAUTH_API_KEY",
+        "PROPELAUTH_API_BASE_URL",
+        "PROPELAUTH_DEBUG",
+    ] {
+        command.env_remove(name);
+    }
+    let mut child = command
+        .env("HOST", "127.0.0.1")
+        .env("PORT", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if lines.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut banner = String::new();
+    loop {
+        let line = received
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server printed its address");
+        banner.push_str(&line);
+        banner.push('\n');
+        if let Some((_, address)) = line.split_once(" listening on ") {
+            return Server {
+                child,
+                base_url: address.trim().to_owned(),
+                banner,
+            };
+        }
+    }
+}
+
+fn exported(banner: &str, variable: &str) -> String {
+    let prefix = format!("export {variable}=");
+    banner
+        .lines()
+        .find_map(|line| line.trim().strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no {prefix} line in:\n{banner}"))
+        .to_owned()
+}
+
+fn get(server: &Server, path: &str, token: Option<&str>) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut request = agent.get(format!("{}{path}", server.base_url));
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    let mut response = request.call().unwrap();
+    (
+        response.status().as_u16(),
+        response.body_mut().read_to_string().unwrap(),
+    )
+}
+
+fn check_development_mode(binary: &str) {
+    let server = start(binary);
+    let banner = &server.banner;
+    assert!(banner.starts_with("DEVELOPMENT MODE"), "{banner}");
+    assert!(banner.contains("Never use this in production"), "{banner}");
+    for route in [
+        "/healthz",
+        "/api/whoami",
+        "/api/whoami_optional",
+        "/check",
+        "/admin_or_owner",
+        "/admin_only",
+        "/billing",
+        "/billing_and_reports",
+    ] {
+        assert!(
+            banner
+                .lines()
+                .any(|line| line.contains("curl -i") && line.contains(route)),
+            "no curl line for {route}"
+        );
+    }
+    assert!(banner.contains(&format!("curl -i {}/healthz", server.base_url)));
+
+    let owner = exported(banner, "OWNER");
+    let member = exported(banner, "MEMBER");
+    assert_eq!(get(&server, "/healthz", None), (200, "ok".to_owned()));
+    assert_eq!(get(&server, "/api/whoami", None).0, 401);
+    let (status, body) = get(&server, "/api/whoami", Some(&owner));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("owner@acme.test"), "{body}");
+    let billing = format!("/api/org/{}/billing", propelauth_examples::SAMPLE_ORG_ID);
+    assert_eq!(
+        get(&server, &billing, Some(&member)),
+        (403, r#"{"detail":"Forbidden"}"#.to_owned())
+    );
+    assert_eq!(get(&server, &billing, Some(&owner)).0, 200);
+}
+
+#[test]
+fn the_axum_example_runs_in_development_mode() {
+    check_development_mode(env!("CARGO_BIN_EXE_axum"));
+}
+
+#[test]
+fn the_actix_example_runs_in_development_mode() {
+    check_development_mode(env!("CARGO_BIN_EXE_actix"));
+}
+
+#[test]
+fn a_bad_port_is_reported() {
+    let output = Command::new(env!("CARGO_BIN_EXE_axum"))
+        .env("PORT", "http")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("PORT=http"));
+}

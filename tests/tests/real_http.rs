@@ -1,0 +1,184 @@
+//! The axum and actix-web example routers served over real TCP on 127.0.0.1, initialized
+//! through `init_auth` against the stand-in, called with a real HTTP client.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, web};
+use propelauth_core::{Auth, AuthOptions};
+use propelauth_examples::{actix_app, axum_app};
+use propelauth_testing::StandIn;
+use propelauth_testing::cases::{ACME_ORG_ID, OWNER_USER_ID, member_token, owner_token};
+
+/// A server running on its own thread; stopped and joined on drop.
+struct Running {
+    address: SocketAddr,
+    stop: Option<Box<dyn FnOnce() + Send>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop();
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn loopback_listener() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    (listener, address)
+}
+
+fn serve_axum(auth: Auth) -> Running {
+    let (listener, address) = loopback_listener();
+    listener.set_nonblocking(true).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let router = axum_app::router(propelauth_axum::PropelAuth::from(auth));
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+        });
+    });
+    Running {
+        address,
+        stop: Some(Box::new(move || {
+            let _ = stop.send(());
+        })),
+        thread: Some(thread),
+    }
+}
+
+fn serve_actix(auth: Auth) -> Running {
+    let (listener, address) = loopback_listener();
+    let (handle_sender, handle_receiver) = mpsc::channel();
+    let auth = web::Data::new(propelauth_actix::PropelAuth::from(auth));
+    let thread = std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = HttpServer::new(move || {
+                App::new()
+                    .app_data(auth.clone())
+                    .configure(actix_app::routes)
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run();
+            handle_sender.send(server.handle()).unwrap();
+            server.await.unwrap();
+        });
+    });
+    let handle = handle_receiver
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap();
+    Running {
+        address,
+        stop: Some(Box::new(move || {
+            stop_actix(handle);
+        })),
+        thread: Some(thread),
+    }
+}
+
+/// Stops an actix server from outside its runtime.
+fn stop_actix(handle: actix_web::dev::ServerHandle) {
+    let stop = handle.stop(true);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime.block_on(stop);
+}
+
+fn client() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+struct Answer {
+    status: u16,
+    www_authenticate: Option<String>,
+    body: String,
+}
+
+fn get(address: SocketAddr, path: &str, token: &str) -> Answer {
+    let mut response = client()
+        .get(format!("http://{address}{path}"))
+        .header("Authorization", format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    Answer {
+        status: response.status().as_u16(),
+        www_authenticate: response
+            .headers()
+            .get("www-authenticate")
+            .map(|value| value.to_str().unwrap().to_owned()),
+        body: response.body_mut().read_to_string().unwrap(),
+    }
+}
+
+fn check_over_http(server: &Running) {
+    let valid = get(server.address, "/api/whoami", &owner_token().sign());
+    assert_eq!(valid.status, 200, "{}", valid.body);
+    let user: serde_json::Value = serde_json::from_str(&valid.body).unwrap();
+    assert_eq!(user["user_id"], OWNER_USER_ID);
+
+    let expired = get(
+        server.address,
+        "/api/whoami",
+        &owner_token().expires_in(-3600).sign(),
+    );
+    assert_eq!(expired.status, 401);
+    assert_eq!(
+        expired.www_authenticate.as_deref(),
+        Some(r#"Bearer error="invalid_token""#)
+    );
+    assert_eq!(expired.body, r#"{"detail":"Unauthorized"}"#);
+
+    let billing = format!("/api/org/{ACME_ORG_ID}/billing");
+    let forbidden = get(server.address, &billing, &member_token().sign());
+    assert_eq!(forbidden.status, 403);
+    assert_eq!(forbidden.www_authenticate, None);
+    assert_eq!(forbidden.body, r#"{"detail":"Forbidden"}"#);
+}
+
+fn auth_from_stand_in(stand_in: &StandIn) -> Auth {
+    AuthOptions::new(stand_in.auth_url(), stand_in.api_key())
+        .backend_base_url(stand_in.base_url())
+        .init()
+        .unwrap()
+}
+
+#[test]
+fn axum_example_over_real_http() {
+    let stand_in = StandIn::start().unwrap();
+    let server = serve_axum(auth_from_stand_in(&stand_in));
+    check_over_http(&server);
+}
+
+#[test]
+fn actix_example_over_real_http() {
+    let stand_in = StandIn::start().unwrap();
+    let server = serve_actix(auth_from_stand_in(&stand_in));
+    check_over_http(&server);
+}

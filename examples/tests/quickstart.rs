@@ -1,4 +1,6 @@
 //! Runs the quickstart binary as a user would and checks what it prints.
+// Test code: a failed fixture should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
 

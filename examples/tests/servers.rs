@@ -1,5 +1,7 @@
 //! Runs the example server binaries as a newcomer would (development mode, no
 //! configuration), reads what they print, and follows their instructions over real HTTP.
+// Test code: a failed fixture should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -31,14 +33,20 @@ fn start(binary: &str) -> Server {
     ] {
         command.env_remove(name);
     }
-    let mut child = command
+    let child = command
         .env("HOST", "127.0.0.1")
         .env("PORT", "0")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    // From here on the child is killed and reaped on drop, whatever happens.
+    let mut server = Server {
+        child,
+        base_url: String::new(),
+        banner: String::new(),
+    };
+    let stdout = server.child.stdout.take().unwrap();
     let (lines, received) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
@@ -47,19 +55,15 @@ fn start(binary: &str) -> Server {
             }
         }
     });
-    let mut banner = String::new();
     loop {
         let line = received
             .recv_timeout(Duration::from_secs(30))
             .expect("the server printed its address");
-        banner.push_str(&line);
-        banner.push('\n');
+        server.banner.push_str(&line);
+        server.banner.push('\n');
         if let Some((_, address)) = line.split_once(" listening on ") {
-            return Server {
-                child,
-                base_url: address.trim().to_owned(),
-                banner,
-            };
+            server.base_url = address.trim().to_owned();
+            return server;
         }
     }
 }

@@ -1,4 +1,6 @@
 //! actix-only cases: the handle registered without `web::Data`, and a misconfigured app.
+// Test code: a failed fixture should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use propelauth_actix::{NOT_INSTALLED_MESSAGE, PropelAuth};
 use propelauth_conformance::actix_driver::{ActixDriver, Registration};

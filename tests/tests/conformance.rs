@@ -1,4 +1,6 @@
 //! Every adapter passes the whole shared table, and all adapters answer the same bytes.
+// Test code: a failed fixture should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use propelauth_conformance::actix_driver::ActixDriver;
 use propelauth_conformance::axum_driver::AxumDriver;

@@ -1,5 +1,7 @@
 //! The axum and actix-web example routers served over real TCP on 127.0.0.1, initialized
 //! through `init_auth` against the stand-in, called with a real HTTP client.
+// Test code: a failed fixture should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::mpsc;

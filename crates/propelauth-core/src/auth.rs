@@ -341,14 +341,14 @@ impl Auth {
         &self,
         header: Option<&[u8]>,
     ) -> Result<User, UnauthorizedError> {
-        token::bearer_token(header)
+        token::bearer_credentials(header)
             .and_then(|token| self.validate_token(token))
             .map_err(|reason| self.unauthorized(reason))
     }
 
     /// Validates a bare access token and returns the user, or the 401 to answer.
     pub fn validate_access_token(&self, access_token: &str) -> Result<User, UnauthorizedError> {
-        self.validate_token(access_token)
+        self.validate_token(access_token.as_bytes())
             .map_err(|reason| self.unauthorized(reason))
     }
 
@@ -358,7 +358,7 @@ impl Auth {
         self.validate_authorization_header(header).ok()
     }
 
-    fn validate_token(&self, access_token: &str) -> Result<User, crate::UnauthorizedReason> {
+    fn validate_token(&self, access_token: &[u8]) -> Result<User, crate::UnauthorizedReason> {
         let key = self.inner.key.load();
         token::validate(access_token, &key, &self.inner.rules, unix_now())
     }

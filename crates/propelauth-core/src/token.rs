@@ -29,23 +29,36 @@ pub const MAX_AUTHORIZATION_HEADER_LEN: usize = 16 * 1024;
 /// assert_eq!(bearer_token(Some(b"Token abc")), Err(UnauthorizedReason::MalformedHeader));
 /// ```
 pub fn bearer_token(header: Option<&[u8]>) -> Result<&str, UnauthorizedReason> {
+    let credentials = bearer_credentials(header)?;
+    // Visible ASCII only, so this cannot fail.
+    std::str::from_utf8(credentials).map_err(|_| UnauthorizedReason::MalformedHeader)
+}
+
+/// [`bearer_token`] on bytes, for the request path (no UTF-8 pass over the token).
+pub(crate) fn bearer_credentials(header: Option<&[u8]>) -> Result<&[u8], UnauthorizedReason> {
     let header = match header {
         None | Some(b"") => return Err(UnauthorizedReason::MissingHeader),
         Some(header) => header,
     };
-    if header.len() > MAX_AUTHORIZATION_HEADER_LEN
-        || !header.iter().all(|byte| matches!(byte, b' '..=b'~'))
-    {
+    if header.len() > MAX_AUTHORIZATION_HEADER_LEN || !is_visible_ascii_or_space(header) {
         return Err(UnauthorizedReason::MalformedHeader);
     }
-    // Visible ASCII and spaces only, so this cannot fail.
-    let header = std::str::from_utf8(header).map_err(|_| UnauthorizedReason::MalformedHeader)?;
-    let (scheme, credentials) = header.split_once(' ').unwrap_or((header, ""));
-    let credentials = credentials.trim_matches(' ');
-    if !scheme.eq_ignore_ascii_case("bearer") || credentials.is_empty() {
+    let (scheme, credentials) = match header.iter().position(|&byte| byte == b' ') {
+        Some(space) => (&header[..space], header[space + 1..].trim_ascii()),
+        None => (header, &b""[..]),
+    };
+    if !scheme.eq_ignore_ascii_case(b"bearer") || credentials.is_empty() {
         return Err(UnauthorizedReason::MalformedHeader);
     }
     Ok(credentials)
+}
+
+/// Whether every byte is in `0x20..=0x7E`. Written without an early exit so that the
+/// compiler vectorizes it: a 1.5 KB header is checked in tens of nanoseconds.
+fn is_visible_ascii_or_space(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(true, |all, &byte| all & (byte.wrapping_sub(b' ') < 0x5f))
 }
 
 /// What a token must satisfy besides its signature. Built once at initialization.
@@ -82,7 +95,7 @@ struct RegisteredClaims {
 ///
 /// Order: shape, header (`alg` must be RS256), signature, payload, time claims, issuer, user.
 pub(crate) fn validate(
-    token: &str,
+    token: &[u8],
     key: &VerificationKey,
     rules: &ValidationRules,
     now: f64,
@@ -91,7 +104,7 @@ pub(crate) fn validate(
     if token.len() > MAX_AUTHORIZATION_HEADER_LEN {
         return Err(invalid(TokenError::Malformed));
     }
-    let mut segments = token.split('.');
+    let mut segments = token.split(|&byte| byte == b'.');
     let (Some(header), Some(payload), Some(signature), None) = (
         segments.next(),
         segments.next(),
@@ -113,7 +126,7 @@ pub(crate) fn validate(
     }
 
     let signature = decode_segment(signature)?;
-    let signed_message = &token.as_bytes()[..header.len() + 1 + payload.len()];
+    let signed_message = &token[..header.len() + 1 + payload.len()];
     if !key.verify(signed_message, &signature) {
         return Err(invalid(TokenError::InvalidSignature));
     }
@@ -146,7 +159,7 @@ pub(crate) fn validate(
     }
 }
 
-fn decode_segment(segment: &str) -> Result<Vec<u8>, UnauthorizedReason> {
+fn decode_segment(segment: &[u8]) -> Result<Vec<u8>, UnauthorizedReason> {
     URL_SAFE_NO_PAD
         .decode(segment)
         .map_err(|_| UnauthorizedReason::InvalidToken(TokenError::Malformed))
@@ -239,6 +252,18 @@ mod tests {
                 bearer_token(Some(header)),
                 Err(UnauthorizedReason::MalformedHeader),
                 "{header:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn visible_ascii_check_covers_every_byte() {
+        for byte in 0..=u8::MAX {
+            let expected = (0x20..=0x7e).contains(&byte);
+            assert_eq!(
+                is_visible_ascii_or_space(&[b'a', byte, b'b']),
+                expected,
+                "{byte:#x}"
             );
         }
     }

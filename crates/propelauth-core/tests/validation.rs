@@ -1,5 +1,7 @@
 //! Validation details the case table does not spell out: the exact reason of each rejection,
 //! the `User` built from each claims form, role semantics, rendering and logging.
+// Test code: a failed fixture should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -1,4 +1,6 @@
 //! End-to-end tests of the stand-in over real TCP connections.
+// Test code: a failed fixture should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};

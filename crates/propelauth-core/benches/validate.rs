@@ -1,0 +1,184 @@
+//! Token validation cost of `propelauth-core`, per request.
+//!
+//! Measured:
+//!
+//! - `typical_token_from_header`: `Auth::validate_authorization_header` on a ~1.4 KB token
+//!   with one org (role, inherited roles, several permissions, metadata) and user properties:
+//!   header parsing, base64 decoding, JOSE header check, RS256 signature check, claims
+//!   parsing and the construction of the `User`.
+//! - `ten_orgs_from_header`: the same with ten orgs in the token.
+//! - `bad_signature_from_header`: the rejection path for a token signed with another key,
+//!   rendering of the 401 included (`UnauthorizedError::rejection`).
+//! - `raw_rsa2048_verify` (`aws-lc-rs` only): the RSA-2048 PKCS#1 v1.5 SHA-256 signature check
+//!   alone on the typical token, with a key parsed beforehand: the floor of the full
+//!   validation.
+//! - `jsonwebtoken_decode` (`aws-lc-rs` only): `jsonwebtoken::decode` of the typical token with
+//!   a `DecodingKey` built once from the PEM, for reference.
+//!
+//! Run with `cargo bench -p propelauth-core --bench validate`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use propelauth_core::{Auth, TokenVerificationMetadata, init_auth_with_metadata};
+use propelauth_testing::{
+    OrgClaim, TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM, TokenBuilder, TokenVariant,
+};
+use serde_json::json;
+
+/// Long enough for the whole run: tokens minted at setup must not expire while measured.
+const TOKEN_LIFETIME_SECS: i64 = 86_400;
+
+fn auth() -> Auth {
+    init_auth_with_metadata(
+        TEST_AUTH_URL,
+        TEST_API_KEY,
+        TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM),
+    )
+    .expect("the committed test key initializes core")
+}
+
+/// Org `index` of a token: Admin with inherited roles, six permissions and some metadata.
+fn org(index: usize) -> OrgClaim {
+    OrgClaim::new(
+        &format!("1189c444-8a2d-4c41-8b4b-ae43ce79a{index:03}"),
+        &format!("Acme Corporation {index}"),
+        "Admin",
+    )
+    .inherited_roles(["Admin", "Member"])
+    .permissions([
+        "can_view_billing",
+        "can_edit_billing",
+        "can_view_reports",
+        "can_export_reports",
+        "can_invite_members",
+        "can_manage_api_keys",
+    ])
+    .metadata(json!({"plan": "enterprise", "seats": 250}))
+}
+
+/// A user token with `org_count` orgs, like the ones PropelAuth mints.
+fn token(org_count: usize) -> TokenBuilder {
+    let mut builder = TokenBuilder::new("31c41c16-c281-44ae-9602-8a047e3bf33d")
+        .email("ada@analytical-engines.example")
+        .first_name("Ada")
+        .last_name("Lovelace")
+        .properties(json!({
+            "favorite_language": "rust",
+            "newsletter_opt_in": true,
+            "signup_source": "referral",
+        }))
+        .expires_in(TOKEN_LIFETIME_SECS);
+    for index in 0..org_count {
+        builder = builder.org(org(index));
+    }
+    builder
+}
+
+fn bearer(token: &str) -> Vec<u8> {
+    format!("Bearer {token}").into_bytes()
+}
+
+fn configure(c: &mut Criterion) -> criterion::BenchmarkGroup<'_, criterion::measurement::WallTime> {
+    let mut group = c.benchmark_group("validate");
+    group
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(2))
+        .sample_size(50);
+    group
+}
+
+fn bench_core(c: &mut Criterion) {
+    let auth = auth();
+    let typical = token(1).sign();
+    let ten_orgs = token(10).sign();
+    let wrong_key = token(1).sign_variant(TokenVariant::WrongKey);
+    println!(
+        "token sizes: typical {} bytes, ten orgs {} bytes, wrong key {} bytes",
+        typical.len(),
+        ten_orgs.len(),
+        wrong_key.len()
+    );
+    assert!(
+        (1300..=1500).contains(&typical.len()),
+        "the typical token should be about 1.4 KB, it is {} bytes",
+        typical.len()
+    );
+
+    let typical_header = bearer(&typical);
+    let ten_orgs_header = bearer(&ten_orgs);
+    let wrong_key_header = bearer(&wrong_key);
+    let user = auth
+        .validate_authorization_header(Some(&typical_header))
+        .expect("the typical token validates");
+    assert_eq!(user.org_id_to_org_member_info.len(), 1);
+    let user = auth
+        .validate_authorization_header(Some(&ten_orgs_header))
+        .expect("the ten-org token validates");
+    assert_eq!(user.org_id_to_org_member_info.len(), 10);
+    let rejection = auth
+        .validate_authorization_header(Some(&wrong_key_header))
+        .expect_err("a token signed with another key is rejected")
+        .rejection();
+    assert_eq!(rejection.status, 401);
+
+    let mut group = configure(c);
+    group.bench_function("typical_token_from_header", |b| {
+        b.iter(|| auth.validate_authorization_header(Some(black_box(typical_header.as_slice()))))
+    });
+    group.bench_function("ten_orgs_from_header", |b| {
+        b.iter(|| auth.validate_authorization_header(Some(black_box(ten_orgs_header.as_slice()))))
+    });
+    group.bench_function("bad_signature_from_header", |b| {
+        b.iter(|| {
+            auth.validate_authorization_header(Some(black_box(wrong_key_header.as_slice())))
+                .map_err(|error| error.rejection())
+        })
+    });
+    group.finish();
+}
+
+#[cfg(feature = "aws-lc-rs")]
+fn bench_reference(c: &mut Criterion) {
+    use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+
+    let typical = token(1).sign();
+    let (message, signature) = typical.rsplit_once('.').expect("a JWT has three segments");
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature)
+        .expect("the signature is base64url");
+    let decoding_key = DecodingKey::from_rsa_pem(TEST_PUBLIC_KEY_PEM.as_bytes()).unwrap();
+    let pkcs1_der = decoding_key.try_get_as_bytes().unwrap();
+    let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, pkcs1_der).unwrap();
+    key.verify_sig(message.as_bytes(), &signature)
+        .expect("the typical token's signature verifies");
+
+    propelauth_core::install_jsonwebtoken_crypto_provider();
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.set_issuer(&[propelauth_testing::TEST_ISSUER]);
+    // The `DecodingKey` is built once, as an application would; jsonwebtoken still parses
+    // the key material inside every `decode` call.
+    let decode =
+        |token: &str| jsonwebtoken::decode::<serde_json::Value>(token, &decoding_key, &validation);
+    decode(&typical).expect("jsonwebtoken accepts the typical token");
+
+    let mut group = configure(c);
+    group.bench_function("raw_rsa2048_verify", |b| {
+        b.iter(|| key.verify_sig(black_box(message.as_bytes()), black_box(&signature)))
+    });
+    group.bench_function("jsonwebtoken_decode", |b| {
+        b.iter(|| decode(black_box(&typical)))
+    });
+    group.finish();
+}
+
+#[cfg(feature = "aws-lc-rs")]
+criterion_group!(benches, bench_core, bench_reference);
+#[cfg(not(feature = "aws-lc-rs"))]
+criterion_group!(benches, bench_core);
+criterion_main!(benches);

@@ -222,3 +222,8 @@ impl ResponseError for AuthRejection {
         response.body(self.0.body.clone().into_owned())
     }
 }
+
+/// The examples of `docs/actix.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/actix.md")]
+struct GuideDoctests;

@@ -24,9 +24,8 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use propelauth_core::{Auth, TokenVerificationMetadata, init_auth_with_metadata};
 use propelauth_testing::{
-    OrgClaim, TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM, TokenBuilder, TokenVariant,
+    TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM, TokenBuilder, TokenVariant, realistic_token,
 };
-use serde_json::json;
 
 /// Long enough for the whole run: tokens minted at setup must not expire while measured.
 const TOKEN_LIFETIME_SECS: i64 = 86_400;
@@ -40,41 +39,9 @@ fn auth() -> Auth {
     .expect("the committed test key initializes core")
 }
 
-/// Org `index` of a token: Admin with inherited roles, six permissions and some metadata.
-fn org(index: usize) -> OrgClaim {
-    OrgClaim::new(
-        &format!("1189c444-8a2d-4c41-8b4b-ae43ce79a{index:03}"),
-        &format!("Acme Corporation {index}"),
-        "Admin",
-    )
-    .inherited_roles(["Admin", "Member"])
-    .permissions([
-        "can_view_billing",
-        "can_edit_billing",
-        "can_view_reports",
-        "can_export_reports",
-        "can_invite_members",
-        "can_manage_api_keys",
-    ])
-    .metadata(json!({"plan": "enterprise", "seats": 250}))
-}
-
-/// A user token with `org_count` orgs, like the ones PropelAuth mints.
+/// A realistic user token with `org_count` orgs, valid for the whole run.
 fn token(org_count: usize) -> TokenBuilder {
-    let mut builder = TokenBuilder::new("31c41c16-c281-44ae-9602-8a047e3bf33d")
-        .email("ada@analytical-engines.example")
-        .first_name("Ada")
-        .last_name("Lovelace")
-        .properties(json!({
-            "favorite_language": "rust",
-            "newsletter_opt_in": true,
-            "signup_source": "referral",
-        }))
-        .expires_in(TOKEN_LIFETIME_SECS);
-    for index in 0..org_count {
-        builder = builder.org(org(index));
-    }
-    builder
+    realistic_token(org_count).expires_in(TOKEN_LIFETIME_SECS)
 }
 
 fn bearer(token: &str) -> Vec<u8> {

@@ -72,8 +72,3 @@ pub use rejection::{
 };
 pub use token::{MAX_AUTHORIZATION_HEADER_LEN, bearer_token};
 pub use user::{LoginMethod, SamlProvider, SocialProvider, User};
-
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;

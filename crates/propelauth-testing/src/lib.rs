@@ -32,7 +32,7 @@ mod stand_in;
 mod token;
 
 pub use stand_in::{CannedResponse, RecordedRequest, StandIn, StandInBuilder};
-pub use token::{OrgClaim, TokenBuilder, TokenVariant, unix_now};
+pub use token::{OrgClaim, TokenBuilder, TokenVariant, realistic_token, unix_now};
 
 /// API key the stand-in accepts by default.
 pub const TEST_API_KEY: &str = "propelauth-test-api-key-0123456789abcdef";

@@ -52,8 +52,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 pub use propelauth_core::{
-    Auth, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo, OrgRequirement,
-    OrgRoleStructure, Rejection, TokenVerificationMetadata, UnauthorizedError, User,
+    Auth, AuthError, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo,
+    OrgRequirement, OrgRoleStructure, Rejection, TokenVerificationMetadata, UnauthorizedError,
+    User,
 };
 
 /// The 500 body's message when no handle is registered.
@@ -121,7 +122,9 @@ fn installed(request: &HttpRequest) -> Result<&PropelAuth, AuthRejection> {
         .app_data::<web::Data<PropelAuth>>()
         .map(|data| data.get_ref())
         .or_else(|| request.app_data::<PropelAuth>())
-        .ok_or_else(|| AuthRejection(Rejection::missing_setup(NOT_INSTALLED_MESSAGE)))
+        .ok_or(AuthRejection(AuthError::MissingSetup(
+            NOT_INSTALLED_MESSAGE,
+        )))
 }
 
 fn authorization(request: &HttpRequest) -> Option<&[u8]> {
@@ -173,53 +176,48 @@ impl FromRequest for OptionalUser {
 /// A 401, 403 or 500 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
 ///
 /// Returned by the extractors, and converted from the org checks' errors by `?`. To answer
-/// differently, wrap it in your own `ResponseError` and read [`rejection`](Self::rejection).
+/// differently, read [`error`](Self::error) (the typed reason) or
+/// [`rejection`](Self::rejection) (the rendered parts) in your own `ResponseError` type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthRejection(Rejection);
+pub struct AuthRejection(AuthError);
 
 impl AuthRejection {
-    /// The framework-neutral description.
-    pub fn rejection(&self) -> &Rejection {
+    /// Why the request is refused.
+    pub fn error(&self) -> &AuthError {
         &self.0
     }
-}
 
-impl From<Rejection> for AuthRejection {
-    fn from(rejection: Rejection) -> Self {
-        Self(rejection)
+    /// The framework-neutral response: status, body, `WWW-Authenticate`.
+    pub fn rejection(&self) -> Rejection {
+        self.0.rejection()
     }
 }
 
-impl From<UnauthorizedError> for AuthRejection {
-    fn from(error: UnauthorizedError) -> Self {
-        Self(error.rejection())
-    }
-}
-
-impl From<ForbiddenError> for AuthRejection {
-    fn from(error: ForbiddenError) -> Self {
-        Self(error.rejection())
+impl<E: Into<AuthError>> From<E> for AuthRejection {
+    fn from(error: E) -> Self {
+        Self(error.into())
     }
 }
 
 impl fmt::Display for AuthRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.0.status, self.0.body)
+        self.0.fmt(f)
     }
 }
 
 impl ResponseError for AuthRejection {
     fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.rejection().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
+        let rejection = self.rejection();
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(Rejection::CONTENT_TYPE);
-        if let Some(www_authenticate) = self.0.www_authenticate {
+        if let Some(www_authenticate) = rejection.www_authenticate {
             response.insert_header((WWW_AUTHENTICATE, www_authenticate));
         }
-        response.body(self.0.body.clone().into_owned())
+        response.body(rejection.body.into_owned())
     }
 }
 

@@ -52,8 +52,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 pub use propelauth_core::{
-    Auth, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo, OrgRequirement,
-    OrgRoleStructure, Rejection, TokenVerificationMetadata, UnauthorizedError, User,
+    Auth, AuthError, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo,
+    OrgRequirement, OrgRoleStructure, Rejection, TokenVerificationMetadata, UnauthorizedError,
+    User,
 };
 
 /// The initialized PropelAuth handle, as axum state. Derefs to [`Auth`], so the org checks
@@ -167,33 +168,31 @@ where
 /// A 401 or 403 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
 ///
 /// Returned by the extractors, and converted from the org checks' errors by `?`. To answer
-/// differently, match on [`rejection`](Self::rejection) (status and reason data) in your own
-/// `IntoResponse` wrapper.
+/// differently, read [`error`](Self::error) (the typed reason) or
+/// [`rejection`](Self::rejection) (the rendered parts) in your own `IntoResponse` type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthRejection(Rejection);
+pub struct AuthRejection(AuthError);
 
 impl AuthRejection {
-    /// The framework-neutral description.
-    pub fn rejection(&self) -> &Rejection {
+    /// Why the request is refused.
+    pub fn error(&self) -> &AuthError {
         &self.0
     }
-}
 
-impl From<Rejection> for AuthRejection {
-    fn from(rejection: Rejection) -> Self {
-        Self(rejection)
+    /// The framework-neutral response: status, body, `WWW-Authenticate`.
+    pub fn rejection(&self) -> Rejection {
+        self.0.rejection()
+    }
+
+    /// The HTTP status.
+    pub fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.rejection().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
-impl From<UnauthorizedError> for AuthRejection {
-    fn from(error: UnauthorizedError) -> Self {
-        Self(error.rejection())
-    }
-}
-
-impl From<ForbiddenError> for AuthRejection {
-    fn from(error: ForbiddenError) -> Self {
-        Self(error.rejection())
+impl<E: Into<AuthError>> From<E> for AuthRejection {
+    fn from(error: E) -> Self {
+        Self(error.into())
     }
 }
 
@@ -203,7 +202,7 @@ impl IntoResponse for AuthRejection {
             status,
             body,
             www_authenticate,
-        } = self.0;
+        } = self.0.rejection();
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();

@@ -232,6 +232,45 @@ impl From<ForbiddenError> for Rejection {
     }
 }
 
+/// Any reason a request is refused: what adapters carry in their rejection type and render
+/// with [`rejection`](Self::rejection).
+///
+/// ```
+/// use propelauth_core::AuthError;
+/// let error = AuthError::MissingSetup("PropelAuth is not installed: register the handle");
+/// assert_eq!(error.rejection().status, 500);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// No valid access token: 401.
+    #[error(transparent)]
+    Unauthorized(#[from] UnauthorizedError),
+    /// A failed org, role or permission check: 403.
+    #[error(transparent)]
+    Forbidden(#[from] ForbiddenError),
+    /// The application uses an extractor without installing the auth handle: 500 with this
+    /// message, which names the missing step.
+    #[error("{0}")]
+    MissingSetup(&'static str),
+}
+
+impl AuthError {
+    /// The framework-neutral response.
+    pub fn rejection(&self) -> Rejection {
+        match self {
+            Self::Unauthorized(error) => error.rejection(),
+            Self::Forbidden(error) => error.rejection(),
+            Self::MissingSetup(message) => Rejection::missing_setup(message),
+        }
+    }
+}
+
+impl From<AuthError> for Rejection {
+    fn from(error: AuthError) -> Self {
+        error.rejection()
+    }
+}
+
 /// Why [`init_auth`](crate::init_auth) (or a metadata refresh) failed.
 ///
 /// None of the messages contain the API key.

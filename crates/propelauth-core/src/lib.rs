@@ -64,7 +64,8 @@ pub use auth::{
 };
 pub use crypto::install_jsonwebtoken_crypto_provider;
 pub use error::{
-    ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError, UnauthorizedReason,
+    AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,
+    UnauthorizedReason,
 };
 pub use org::{OrgMemberInfo, OrgRequirement, OrgRoleStructure};
 pub use rejection::{

@@ -1,0 +1,262 @@
+//! What the framework adapters add on top of core's token validation, per request, in
+//! process (no sockets).
+//!
+//! Measured, with the same ~1.4 KB token (`realistic_token(1)`) and an auth handle from
+//! `test_auth_options()`:
+//!
+//! - `core_validation`: `Auth::validate_authorization_header` alone.
+//! - `<framework>/unprotected`: `GET /unprotected` through a small dedicated app, whose
+//!   handler answers `Json` of a `User` cloned from a fixture validated beforehand (the same
+//!   JSON the protected route answers). The request carries the same `Authorization`
+//!   header, which the handler ignores: this is the framework's own cost plus the clone and
+//!   the serialization of the user.
+//! - `<framework>/protected`: `GET /protected`, whose handler takes `RequireUser` and answers
+//!   `Json(user)`.
+//!
+//! `<framework>` is `axum` (the router called with `tower::ServiceExt::oneshot` on a
+//! current-thread tokio runtime, body read with `axum::body::to_bytes`) or `actix-web`
+//! (`actix_web::test::init_service` / `call_service` / `read_body` in one actix
+//! `System`). Every iteration builds its request, routes it, runs the handler and reads the
+//! whole response body; both routes of a framework do exactly the same apart from where the
+//! user comes from (the extractor, or a clone of the fixture).
+//!
+//! The adapter's overhead is `protected − unprotected`; relative to core it is
+//! `(protected − unprotected) ÷ core_validation`, with a target of ≤ 1.10. Figures and
+//! method: `docs/performance.md`, "Framework adapters".
+//!
+//! Run with `cargo bench -p propelauth-conformance --bench adapter_overhead`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use propelauth_core::{Auth, User};
+
+/// Long enough for the whole run: the token minted at setup must not expire while measured.
+const TOKEN_LIFETIME_SECS: i64 = 86_400;
+
+/// What both routes of every app need.
+struct Fixture {
+    auth: Auth,
+    /// `Bearer <token>`.
+    header: Vec<u8>,
+    /// The user the token validates to, for the unprotected routes.
+    user: User,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let auth = propelauth_testing::test_auth_options()
+            .init()
+            .expect("the test auth handle initializes");
+        let token = propelauth_testing::realistic_token(1)
+            .expires_in(TOKEN_LIFETIME_SECS)
+            .sign();
+        assert!(
+            (1300..=1500).contains(&token.len()),
+            "the typical token should be about 1.4 KB, it is {} bytes",
+            token.len()
+        );
+        let header = format!("Bearer {token}").into_bytes();
+        let user = auth
+            .validate_authorization_header(Some(&header))
+            .expect("the typical token validates");
+        Self { auth, header, user }
+    }
+}
+
+fn bench_core(c: &mut Criterion, fixture: &Fixture) {
+    let Fixture { auth, header, .. } = fixture;
+    c.bench_function("core_validation", |b| {
+        b.iter(|| auth.validate_authorization_header(Some(black_box(header.as_slice()))))
+    });
+}
+
+mod axum_app {
+    use std::sync::Arc;
+
+    use axum::body::{Body, Bytes};
+    use axum::http::header::AUTHORIZATION;
+    use axum::http::{HeaderValue, Request, StatusCode};
+    use axum::routing::get;
+    use axum::{Json, Router};
+    use criterion::Criterion;
+    use propelauth_axum::{PropelAuth, RequireUser, User};
+    use tower::ServiceExt;
+
+    use crate::Fixture;
+
+    async fn protected(RequireUser(user): RequireUser) -> Json<User> {
+        Json(user)
+    }
+
+    fn router(fixture: &Fixture) -> Router {
+        // Behind an `Arc`: axum clones the handler for every request, which must not clone
+        // the user a second time.
+        let user = Arc::new(fixture.user.clone());
+        Router::new()
+            .route(
+                "/unprotected",
+                get(move || {
+                    let user = User::clone(&user);
+                    async move { Json(user) }
+                }),
+            )
+            .route("/protected", get(protected))
+            .with_state(PropelAuth::from(fixture.auth.clone()))
+    }
+
+    /// One request, answered and read whole.
+    async fn answer(
+        router: &Router,
+        path: &str,
+        authorization: Option<&HeaderValue>,
+    ) -> (StatusCode, Bytes) {
+        let mut request = Request::get(path);
+        if let Some(value) = authorization {
+            request = request.header(AUTHORIZATION, value.clone());
+        }
+        let request = request.body(Body::empty()).unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, body)
+    }
+
+    pub(crate) fn bench(c: &mut Criterion, fixture: &Fixture) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let router = router(fixture);
+        let header = HeaderValue::from_bytes(&fixture.header).unwrap();
+
+        let (status, protected) = runtime.block_on(answer(&router, "/protected", Some(&header)));
+        assert_eq!(status, StatusCode::OK, "axum: protected answers 200");
+        let (status, unprotected) =
+            runtime.block_on(answer(&router, "/unprotected", Some(&header)));
+        assert_eq!(status, StatusCode::OK, "axum: unprotected answers 200");
+        assert_eq!(
+            protected, unprotected,
+            "axum: both routes answer the same JSON"
+        );
+        let (status, _) = runtime.block_on(answer(&router, "/protected", None));
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "axum: no header answers 401"
+        );
+
+        let mut group = c.benchmark_group("axum");
+        for route in ["unprotected", "protected"] {
+            let path = format!("/{route}");
+            group.bench_function(route, |b| {
+                b.iter(|| runtime.block_on(answer(&router, &path, Some(&header))))
+            });
+        }
+        group.finish();
+    }
+}
+
+mod actix_app {
+    use std::sync::Arc;
+
+    use actix_web::http::StatusCode;
+    use actix_web::http::header::{AUTHORIZATION, HeaderValue};
+    use actix_web::test as actix_test;
+    use actix_web::web::{self, Bytes};
+    use actix_web::{App, dev};
+    use criterion::Criterion;
+    use propelauth_actix::{PropelAuth, RequireUser, User};
+
+    use crate::Fixture;
+
+    async fn protected(RequireUser(user): RequireUser) -> web::Json<User> {
+        web::Json(user)
+    }
+
+    /// One request, answered and read whole.
+    async fn answer<S>(
+        service: &S,
+        path: &str,
+        authorization: Option<&HeaderValue>,
+    ) -> (StatusCode, Bytes)
+    where
+        S: dev::Service<
+                actix_http::Request,
+                Response = dev::ServiceResponse,
+                Error = actix_web::Error,
+            >,
+    {
+        let mut request = actix_test::TestRequest::get().uri(path);
+        if let Some(value) = authorization {
+            request = request.insert_header((AUTHORIZATION, value.clone()));
+        }
+        let response = actix_test::call_service(service, request.to_request()).await;
+        let status = response.status();
+        (status, actix_test::read_body(response).await)
+    }
+
+    pub(crate) fn bench(c: &mut Criterion, fixture: &Fixture) {
+        let system = actix_web::rt::System::new();
+        // Behind an `Arc`: actix clones the handler for every request, which must not clone
+        // the user a second time.
+        let user = Arc::new(fixture.user.clone());
+        let app = App::new()
+            .app_data(web::Data::new(PropelAuth::from(fixture.auth.clone())))
+            .route(
+                "/unprotected",
+                web::get().to(move || {
+                    let user = User::clone(&user);
+                    async move { web::Json(user) }
+                }),
+            )
+            .route("/protected", web::get().to(protected));
+        let service = system.block_on(actix_test::init_service(app));
+        let header = HeaderValue::from_bytes(&fixture.header).unwrap();
+
+        let (status, protected) = system.block_on(answer(&service, "/protected", Some(&header)));
+        assert_eq!(status, StatusCode::OK, "actix-web: protected answers 200");
+        let (status, unprotected) =
+            system.block_on(answer(&service, "/unprotected", Some(&header)));
+        assert_eq!(status, StatusCode::OK, "actix-web: unprotected answers 200");
+        assert_eq!(
+            protected, unprotected,
+            "actix-web: both routes answer the same JSON"
+        );
+        let (status, _) = system.block_on(answer(&service, "/protected", None));
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "actix-web: no header answers 401"
+        );
+
+        let mut group = c.benchmark_group("actix-web");
+        for route in ["unprotected", "protected"] {
+            let path = format!("/{route}");
+            group.bench_function(route, |b| {
+                b.iter(|| system.block_on(answer(&service, &path, Some(&header))))
+            });
+        }
+        group.finish();
+    }
+}
+
+fn bench_adapters(c: &mut Criterion) {
+    let fixture = Fixture::new();
+    bench_core(c, &fixture);
+    axum_app::bench(c, &fixture);
+    actix_app::bench(c, &fixture);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(2))
+        .sample_size(50);
+    targets = bench_adapters
+}
+criterion_main!(benches);

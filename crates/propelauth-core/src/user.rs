@@ -2,6 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use std::fmt;
+
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -147,8 +150,8 @@ pub(crate) struct UserClaims {
     #[serde(default)]
     pub(crate) iss: Option<Value>,
     user_id: String,
-    #[serde(default)]
-    org_id_to_org_member_info: Option<BTreeMap<String, OrgMemberClaims>>,
+    #[serde(default, deserialize_with = "members_with_a_role")]
+    org_id_to_org_member_info: BTreeMap<String, OrgMemberInfo>,
     #[serde(default)]
     org_member_info: Option<OrgMemberClaims>,
     #[serde(default)]
@@ -194,6 +197,49 @@ struct OrgMemberClaims {
     legacy_org_id: Option<String>,
 }
 
+/// Reads `org_id_to_org_member_info` (absent or `null`: no orgs) straight into the final map,
+/// dropping the orgs whose role is `null`.
+fn members_with_a_role<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, OrgMemberInfo>, D::Error> {
+    struct Members;
+
+    impl<'de> Visitor<'de> for Members {
+        type Value = BTreeMap<String, OrgMemberInfo>;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a map of org id to org member info, or null")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut members = BTreeMap::new();
+            while let Some((org_id, org)) = map.next_entry::<String, OrgMemberClaims>()? {
+                if let Some(member) = org.into_member_info() {
+                    members.insert(org_id, member);
+                }
+            }
+            Ok(members)
+        }
+    }
+
+    deserializer.deserialize_option(Members)
+}
+
 impl OrgMemberClaims {
     fn into_member_info(self) -> Option<OrgMemberInfo> {
         Some(OrgMemberInfo {
@@ -224,15 +270,7 @@ impl From<UserClaims> for User {
                     .collect();
                 (orgs, active_org_id)
             }
-            None => {
-                let orgs = claims
-                    .org_id_to_org_member_info
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|(org_id, org)| Some((org_id, org.into_member_info()?)))
-                    .collect();
-                (orgs, claims.active_org_id)
-            }
+            None => (claims.org_id_to_org_member_info, claims.active_org_id),
         };
         User {
             user_id: claims.user_id,
@@ -358,12 +396,12 @@ pub enum LoginMethod {
 }
 
 /// The claim's JSON shape: `{"login_method": "...", "provider": "...", "org_id": "..."}`.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct LoginMethodClaim {
     login_method: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     provider: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     org_id: Option<String>,
 }
 
@@ -415,10 +453,93 @@ impl Serialize for LoginMethod {
 }
 
 impl<'de> Deserialize<'de> for LoginMethod {
-    /// Never fails on a well-formed JSON value: anything unrecognized is `Unknown`.
+    /// Never fails on well-formed JSON: anything unrecognized is `Unknown`.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        Ok(serde_json::from_value::<LoginMethodClaim>(value)
-            .map_or(Self::Unknown, Self::from_claim))
+        deserializer.deserialize_any(LoginMethodVisitor)
+    }
+}
+
+/// Reads the claim without building a `serde_json::Value`; any shape but an object with
+/// string fields is `Unknown`.
+struct LoginMethodVisitor;
+
+impl LoginMethodVisitor {
+    fn unknown<E>(self) -> Result<LoginMethod, E> {
+        Ok(LoginMethod::Unknown)
+    }
+}
+
+impl<'de> Visitor<'de> for LoginMethodVisitor {
+    type Value = LoginMethod;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a login method object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LoginMethod, A::Error> {
+        let mut claim = LoginMethodClaim {
+            login_method: String::new(),
+            provider: None,
+            org_id: None,
+        };
+        let mut named = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let text = map.next_value::<OptionalText>()?.0;
+            match (key.as_ref(), text) {
+                ("login_method", Some(text)) => {
+                    claim.login_method = text;
+                    named = true;
+                }
+                ("provider", text) => claim.provider = text,
+                ("org_id", text) => claim.org_id = text,
+                _ => {}
+            }
+        }
+        Ok(if named {
+            LoginMethod::from_claim(claim)
+        } else {
+            LoginMethod::Unknown
+        })
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<LoginMethod, E> {
+        self.unknown()
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<LoginMethod, E> {
+        self.unknown()
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<LoginMethod, E> {
+        self.unknown()
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<LoginMethod, E> {
+        self.unknown()
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<LoginMethod, E> {
+        self.unknown()
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<LoginMethod, E> {
+        self.unknown()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<LoginMethod, E> {
+        self.unknown()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<LoginMethod, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<LoginMethod, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.unknown()
+    }
+}
+
+/// A JSON value kept when it is a string; any other value is skipped and read as `None`.
+struct OptionalText(Option<String>);
+
+impl<'de> Deserialize<'de> for OptionalText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(text) => Ok(Self(Some(text))),
+            _ => Ok(Self(None)),
+        }
     }
 }

@@ -10,6 +10,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 pub mod actix_app;
 pub mod axum_app;
+pub mod poem_app;
+pub mod rocket_app;
 
 use propelauth_core::{Auth, AuthOptions, InitError};
 use propelauth_testing::StandIn;

@@ -49,10 +49,10 @@ fn start(binary: &str) -> Server {
     let stdout = server.child.stdout.take().unwrap();
     let (lines, received) = mpsc::channel();
     std::thread::spawn(move || {
+        // Keep draining after the test stops listening, so the server never writes into a
+        // closed pipe.
         for line in BufReader::new(stdout).lines() {
-            if lines.send(line.unwrap_or_default()).is_err() {
-                break;
-            }
+            let _ = lines.send(line.unwrap_or_default());
         }
     });
     loop {
@@ -142,6 +142,16 @@ fn the_axum_example_runs_in_development_mode() {
 #[test]
 fn the_actix_example_runs_in_development_mode() {
     check_development_mode(env!("CARGO_BIN_EXE_actix"));
+}
+
+#[test]
+fn the_rocket_example_runs_in_development_mode() {
+    check_development_mode(env!("CARGO_BIN_EXE_rocket"));
+}
+
+#[test]
+fn the_poem_example_runs_in_development_mode() {
+    check_development_mode(env!("CARGO_BIN_EXE_poem"));
 }
 
 #[test]

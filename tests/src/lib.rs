@@ -7,6 +7,8 @@
 
 pub mod actix_driver;
 pub mod axum_driver;
+pub mod poem_driver;
+pub mod rocket_driver;
 
 use propelauth_core::Auth;
 use propelauth_testing::cases::{self, CaseRequest, ObservedResponse};

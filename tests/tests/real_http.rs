@@ -1,4 +1,4 @@
-//! The axum and actix-web example routers served over real TCP on 127.0.0.1, initialized
+//! The example apps of all four frameworks served over real TCP on 127.0.0.1, initialized
 //! through `init_auth` against the stand-in, called with a real HTTP client.
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -108,6 +108,79 @@ fn stop_actix(handle: actix_web::dev::ServerHandle) {
     runtime.block_on(stop);
 }
 
+fn serve_rocket(auth: Auth) -> Running {
+    let (port_sender, port_receiver) = mpsc::channel();
+    let quiet_on_any_port = rocket::Config::figment()
+        .merge(("log_level", rocket::config::LogLevel::Off))
+        .merge(("address", "127.0.0.1"))
+        .merge(("port", 0))
+        .merge(("shutdown.ctrlc", false))
+        .merge(("shutdown.grace", 0))
+        .merge(("shutdown.mercy", 0));
+    let rocket = propelauth_examples::rocket_app::app(
+        rocket::custom(quiet_on_any_port),
+        propelauth_rocket::PropelAuth::from(auth),
+    )
+    .attach(rocket::fairing::AdHoc::on_liftoff(
+        "report port",
+        move |rocket| {
+            Box::pin(async move {
+                let _ = port_sender.send((rocket.config().port, rocket.shutdown()));
+            })
+        },
+    ));
+    let thread = std::thread::spawn(move || {
+        let _ = rocket::execute(rocket.launch());
+    });
+    let (port, shutdown) = port_receiver.recv_timeout(Duration::from_secs(30)).unwrap();
+    Running {
+        address: SocketAddr::from(([127, 0, 0, 1], port)),
+        stop: Some(Box::new(move || shutdown.notify())),
+        thread: Some(thread),
+    }
+}
+
+fn serve_poem(auth: Auth) -> Running {
+    use poem::listener::{Acceptor, Listener};
+    let (address_sender, address_receiver) = mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let acceptor = poem::listener::TcpListener::bind("127.0.0.1:0")
+                .into_acceptor()
+                .await
+                .unwrap();
+            let address = acceptor.local_addr()[0].as_socket_addr().copied().unwrap();
+            address_sender.send(address).unwrap();
+            let app = propelauth_examples::poem_app::app(propelauth_poem::PropelAuth::from(auth));
+            poem::Server::new_with_acceptor(acceptor)
+                .run_with_graceful_shutdown(
+                    app,
+                    async move {
+                        let _ = stopped.await;
+                    },
+                    Some(Duration::from_secs(1)),
+                )
+                .await
+                .unwrap();
+        });
+    });
+    let address = address_receiver
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap();
+    Running {
+        address,
+        stop: Some(Box::new(move || {
+            let _ = stop.send(());
+        })),
+        thread: Some(thread),
+    }
+}
+
 fn client() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -182,5 +255,19 @@ fn axum_example_over_real_http() {
 fn actix_example_over_real_http() {
     let stand_in = StandIn::start().unwrap();
     let server = serve_actix(auth_from_stand_in(&stand_in));
+    check_over_http(&server);
+}
+
+#[test]
+fn rocket_example_over_real_http() {
+    let stand_in = StandIn::start().unwrap();
+    let server = serve_rocket(auth_from_stand_in(&stand_in));
+    check_over_http(&server);
+}
+
+#[test]
+fn poem_example_over_real_http() {
+    let stand_in = StandIn::start().unwrap();
+    let server = serve_poem(auth_from_stand_in(&stand_in));
     check_over_http(&server);
 }

@@ -149,7 +149,7 @@ impl Expected {
 }
 
 /// A response as a driver saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ObservedResponse {
     /// Status code.
     pub status: u16,
@@ -159,6 +159,18 @@ pub struct ObservedResponse {
     pub content_type: Option<String>,
     /// The body bytes.
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for ObservedResponse {
+    /// Shows the body as text, so a failed comparison is readable.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObservedResponse")
+            .field("status", &self.status)
+            .field("www_authenticate", &self.www_authenticate)
+            .field("content_type", &self.content_type)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
 }
 
 /// One row of the table.

@@ -1,0 +1,222 @@
+//! PropelAuth for [poem](https://docs.rs/poem) 3.
+//!
+//! Initialize once, install the [`PropelAuth`] handle with `EndpointExt::data`, and take the
+//! user in your handlers:
+//!
+//! - [`RequireUser`]: the user, or 401 (`require_user`);
+//! - [`OptionalUser`]: the user or `None`, never a 401 (`optional_user`);
+//! - the five org checks on the handle, with `?` (`require_org_member` and its
+//!   `_with_minimum_role`, `_with_exact_role`, `_with_permission`, `_with_all_permissions`
+//!   variants), answering 403.
+//!
+//! ```
+//! use poem::web::{Json, Path};
+//! use poem::{EndpointExt, Route, get, handler};
+//! use propelauth_poem::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser};
+//!
+//! #[handler]
+//! fn whoami(user: RequireUser) -> String {
+//!     format!("hello {}", user.user_id)
+//! }
+//!
+//! #[handler]
+//! fn billing(
+//!     auth: PropelAuth,
+//!     user: RequireUser,
+//!     Path(org_id): Path<String>,
+//! ) -> Result<Json<OrgMemberInfo>, AuthRejection> {
+//!     let org = auth.require_org_member_with_permission(&user, &org_id, "can_view_billing")?;
+//!     Ok(Json(org.clone()))
+//! }
+//!
+//! # fn main() -> Result<(), propelauth_poem::InitError> {
+//! # let options = propelauth_testing::test_auth_options();
+//! // In production: `let auth = propelauth_poem::init_auth(auth_url, api_key)?;`
+//! let auth = PropelAuth::from_options(options)?;
+//! let app = Route::new()
+//!     .at("/api/whoami", get(whoami))
+//!     .at("/api/org/:org_id/billing", get(billing))
+//!     .data(auth);
+//! # Ok(()) }
+//! ```
+//!
+//! The handle is itself an extractor (`auth: PropelAuth`, a cheap clone). When no handle was
+//! installed with `.data(auth)`, every extractor answers 500 with a message naming that step.
+//!
+//! Prefer [`OptionalUser`] to `Option<RequireUser>`: poem's `Option` swallows every error,
+//! so it would also turn that missing-set-up 500 into a silent `None`.
+#![deny(missing_docs)]
+
+use std::fmt;
+use std::ops::Deref;
+
+use poem::error::ResponseError;
+use poem::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use poem::http::{HeaderValue, StatusCode};
+use poem::{FromRequest, Request, RequestBody, Response};
+pub use propelauth_core::{
+    Auth, AuthError, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo,
+    OrgRequirement, OrgRoleStructure, Rejection, TokenVerificationMetadata, UnauthorizedError,
+    User,
+};
+
+/// The 500 body's message when no handle is installed.
+pub const NOT_INSTALLED_MESSAGE: &str = "PropelAuth is not installed in this poem app: \
+install the handle with `.data(auth)` on your route (poem::EndpointExt::data)";
+
+/// The initialized PropelAuth handle, installed with `.data(auth)`. Derefs to [`Auth`], so
+/// the org checks and validation methods are called on it directly.
+#[derive(Debug, Clone)]
+pub struct PropelAuth(Auth);
+
+impl PropelAuth {
+    /// Initializes from options (see [`AuthOptions`]).
+    pub fn from_options(options: AuthOptions) -> Result<Self, InitError> {
+        options.init().map(Self)
+    }
+}
+
+impl From<Auth> for PropelAuth {
+    fn from(auth: Auth) -> Self {
+        Self(auth)
+    }
+}
+
+impl Deref for PropelAuth {
+    type Target = Auth;
+
+    fn deref(&self) -> &Auth {
+        &self.0
+    }
+}
+
+/// Fetches the project's verification metadata and returns the handle to install.
+/// Blocking: call it before starting the server.
+pub fn init_auth(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+) -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth(auth_url, api_key).map(PropelAuth)
+}
+
+/// Builds the handle from metadata you already have: no request.
+pub fn init_auth_with_metadata(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+    metadata: TokenVerificationMetadata,
+) -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth_with_metadata(auth_url, api_key, metadata).map(PropelAuth)
+}
+
+/// The installed handle, or the 500 naming the missing step.
+fn installed(request: &Request) -> Result<&PropelAuth, AuthRejection> {
+    request
+        .data::<PropelAuth>()
+        .ok_or(AuthRejection(AuthError::MissingSetup(
+            NOT_INSTALLED_MESSAGE,
+        )))
+}
+
+fn authorization(request: &Request) -> Option<&[u8]> {
+    request
+        .headers()
+        .get(AUTHORIZATION)
+        .map(HeaderValue::as_bytes)
+}
+
+impl<'a> FromRequest<'a> for PropelAuth {
+    async fn from_request(request: &'a Request, _: &mut RequestBody) -> poem::Result<Self> {
+        Ok(installed(request)?.clone())
+    }
+}
+
+/// `require_user`: extracts the [`User`] or answers 401.
+#[derive(Debug, Clone)]
+pub struct RequireUser(pub User);
+
+impl Deref for RequireUser {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.0
+    }
+}
+
+impl<'a> FromRequest<'a> for RequireUser {
+    async fn from_request(request: &'a Request, _: &mut RequestBody) -> poem::Result<Self> {
+        let auth = installed(request)?;
+        let user = auth
+            .validate_authorization_header(authorization(request))
+            .map_err(AuthRejection::from)?;
+        Ok(Self(user))
+    }
+}
+
+/// `optional_user`: the [`User`] when the request carries a valid token, `None` otherwise.
+/// Never a 401; a 500 only when PropelAuth is not installed.
+#[derive(Debug, Clone)]
+pub struct OptionalUser(pub Option<User>);
+
+impl<'a> FromRequest<'a> for OptionalUser {
+    async fn from_request(request: &'a Request, _: &mut RequestBody) -> poem::Result<Self> {
+        let auth = installed(request)?;
+        Ok(Self(auth.optional_user(authorization(request))))
+    }
+}
+
+/// A 401, 403 or 500 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
+///
+/// Return it from a handler (`Result<_, AuthRejection>`): the org checks' errors convert into
+/// it with `?`, and it converts into `poem::Error`. To answer differently, read
+/// [`error`](Self::error) or [`rejection`](Self::rejection), for example in a
+/// `catch_error` handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRejection(AuthError);
+
+impl AuthRejection {
+    /// Why the request is refused.
+    pub fn error(&self) -> &AuthError {
+        &self.0
+    }
+
+    /// The framework-neutral response: status, body, `WWW-Authenticate`.
+    pub fn rejection(&self) -> Rejection {
+        self.0.rejection()
+    }
+}
+
+impl<E: Into<AuthError>> From<E> for AuthRejection {
+    fn from(error: E) -> Self {
+        Self(error.into())
+    }
+}
+
+impl fmt::Display for AuthRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for AuthRejection {}
+
+impl ResponseError for AuthRejection {
+    fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.rejection().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn as_response(&self) -> Response {
+        let Rejection {
+            status,
+            body,
+            www_authenticate,
+        } = self.rejection();
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = Response::builder()
+            .status(status)
+            .header(CONTENT_TYPE, Rejection::CONTENT_TYPE);
+        if let Some(www_authenticate) = www_authenticate {
+            response = response.header(WWW_AUTHENTICATE, www_authenticate);
+        }
+        response.body(body.into_owned())
+    }
+}

@@ -1,0 +1,317 @@
+//! PropelAuth for [Rocket](https://rocket.rs) 0.5.
+//!
+//! Initialize once, `manage` the [`PropelAuth`] handle, register [`catchers()`], and take the
+//! user in your routes:
+//!
+//! - [`RequireUser`]: a request guard yielding the user, or 401 (`require_user`);
+//! - `Option<RequireUser>` or [`OptionalUser`]: the user or `None`, never a 401
+//!   (`optional_user`);
+//! - the five org checks on the handle, with `?` (`require_org_member` and its
+//!   `_with_minimum_role`, `_with_exact_role`, `_with_permission`, `_with_all_permissions`
+//!   variants), answering 403.
+//!
+//! ```
+//! use rocket::serde::json::Json;
+//! use rocket::{State, get, routes};
+//! use propelauth_rocket::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser};
+//!
+//! #[get("/api/whoami")]
+//! fn whoami(user: RequireUser) -> String {
+//!     format!("hello {}", user.user_id)
+//! }
+//!
+//! #[get("/api/org/<org_id>/billing")]
+//! fn billing(
+//!     auth: &State<PropelAuth>,
+//!     user: RequireUser,
+//!     org_id: &str,
+//! ) -> Result<Json<OrgMemberInfo>, AuthRejection> {
+//!     let org = auth.require_org_member_with_permission(&user, org_id, "can_view_billing")?;
+//!     Ok(Json(org.clone()))
+//! }
+//!
+//! # fn main() -> Result<(), propelauth_rocket::InitError> {
+//! # let options = propelauth_testing::test_auth_options();
+//! // In production: `let auth = propelauth_rocket::init_auth(auth_url, api_key)?;`
+//! let auth = PropelAuth::from_options(options)?;
+//! let rocket = rocket::build()
+//!     .manage(auth)
+//!     .register("/", propelauth_rocket::catchers())
+//!     .mount("/", routes![whoami, billing]);
+//! # Ok(()) }
+//! ```
+//!
+//! # What you register, and why
+//!
+//! Rocket drops a failing guard's error before its catchers run, so a plain catcher cannot
+//! know *why* a request was refused. [`RequireUser`] therefore stores its result in the
+//! request's local cache, and the catchers of [`catchers()`] (for 401 and 500) render that
+//! stored rejection exactly: status, JSON body, `WWW-Authenticate`. A 401 or 500 that did not
+//! come from these guards is answered `{"detail": "<reason phrase>"}` with its status.
+//!
+//! Both guards are [`Sentinel`]s: an app that uses them without `.manage(auth)` or without
+//! `.register("/", propelauth_rocket::catchers())` refuses to launch, and the log names the
+//! missing step.
+//!
+//! The validation result is cached per request: several guards on one route validate the
+//! token once.
+#![deny(missing_docs)]
+
+use std::io::Cursor;
+use std::ops::Deref;
+
+pub use propelauth_core::{
+    Auth, AuthError, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo,
+    OrgRequirement, OrgRoleStructure, Rejection, TokenVerificationMetadata, UnauthorizedError,
+    User,
+};
+use rocket::catcher::{BoxFuture, Catcher};
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::{self, Responder, Response};
+use rocket::{Ignite, Rocket, Sentinel};
+
+/// Why launch is refused when the handle is not managed.
+pub const NOT_MANAGED_MESSAGE: &str = "PropelAuth is not installed in this Rocket app: \
+manage the handle with `rocket::build().manage(auth)`";
+
+/// Why launch is refused when the catchers are not registered.
+pub const CATCHERS_MISSING_MESSAGE: &str = "PropelAuth's catchers are not registered, so \
+401 responses would lose their body and WWW-Authenticate header: add \
+`.register(\"/\", propelauth_rocket::catchers())`";
+
+/// Name of the 401 catcher, by which the sentinel recognizes the registration.
+const UNAUTHORIZED_CATCHER: &str = "propelauth_rocket::unauthorized";
+/// Name of the 500 catcher.
+const INTERNAL_ERROR_CATCHER: &str = "propelauth_rocket::internal_error";
+
+/// The initialized PropelAuth handle, as managed state. Derefs to [`Auth`], so the org checks
+/// and validation methods are called on it directly.
+#[derive(Debug, Clone)]
+pub struct PropelAuth(Auth);
+
+impl PropelAuth {
+    /// Initializes from options (see [`AuthOptions`]).
+    pub fn from_options(options: AuthOptions) -> Result<Self, InitError> {
+        options.init().map(Self)
+    }
+}
+
+impl From<Auth> for PropelAuth {
+    fn from(auth: Auth) -> Self {
+        Self(auth)
+    }
+}
+
+impl Deref for PropelAuth {
+    type Target = Auth;
+
+    fn deref(&self) -> &Auth {
+        &self.0
+    }
+}
+
+/// Fetches the project's verification metadata and returns the handle to manage.
+/// Blocking: call it before launching Rocket.
+pub fn init_auth(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+) -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth(auth_url, api_key).map(PropelAuth)
+}
+
+/// Builds the handle from metadata you already have: no request.
+pub fn init_auth_with_metadata(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+    metadata: TokenVerificationMetadata,
+) -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth_with_metadata(auth_url, api_key, metadata).map(PropelAuth)
+}
+
+/// The per-request cache: the guards' validation, once per request. `None` when a catcher
+/// looked first, which means no guard of ours ran.
+struct Validation(Option<Result<User, AuthError>>);
+
+fn validation<'r>(request: &'r Request<'_>) -> &'r Result<User, AuthError> {
+    let cached = request.local_cache(|| {
+        let header = request
+            .headers()
+            .get_one("Authorization")
+            .map(str::as_bytes);
+        Validation(Some(match request.rocket().state::<PropelAuth>() {
+            Some(auth) => auth
+                .validate_authorization_header(header)
+                .map_err(AuthError::from),
+            None => Err(AuthError::MissingSetup(NOT_MANAGED_MESSAGE)),
+        }))
+    });
+    // Only a catcher stores `None`, and catchers run after every guard.
+    static NOT_RUN: Result<User, AuthError> = Err(AuthError::MissingSetup(NOT_MANAGED_MESSAGE));
+    cached.0.as_ref().unwrap_or(&NOT_RUN)
+}
+
+fn status_of(error: &AuthError) -> Status {
+    Status::from_code(error.rejection().status).unwrap_or(Status::InternalServerError)
+}
+
+/// What is wrong with the app's set-up, if anything.
+fn setup_problem(rocket: &Rocket<Ignite>) -> Option<&'static str> {
+    if rocket.state::<PropelAuth>().is_none() {
+        return Some(NOT_MANAGED_MESSAGE);
+    }
+    let registered = rocket
+        .catchers()
+        .any(|catcher| catcher.name.as_deref() == Some(UNAUTHORIZED_CATCHER));
+    (!registered).then_some(CATCHERS_MISSING_MESSAGE)
+}
+
+fn abort_on_setup_problem(rocket: &Rocket<Ignite>) -> bool {
+    match setup_problem(rocket) {
+        Some(problem) => {
+            log::error!("{problem}");
+            true
+        }
+        None => false,
+    }
+}
+
+/// `require_user`: a request guard yielding the [`User`], or 401 (rendered by the
+/// [`catchers()`]).
+///
+/// As `Option<RequireUser>`, it is `optional_user`.
+#[derive(Debug, Clone)]
+pub struct RequireUser(pub User);
+
+impl Deref for RequireUser {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.0
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for RequireUser {
+    type Error = AuthError;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthError> {
+        match validation(request) {
+            Ok(user) => Outcome::Success(Self(user.clone())),
+            Err(error) => Outcome::Error((status_of(error), error.clone())),
+        }
+    }
+}
+
+impl Sentinel for RequireUser {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        abort_on_setup_problem(rocket)
+    }
+}
+
+/// `optional_user`: the [`User`] when the request carries a valid token, `None` otherwise.
+/// Never a 401. Same as `Option<RequireUser>`.
+#[derive(Debug, Clone)]
+pub struct OptionalUser(pub Option<User>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for OptionalUser {
+    type Error = AuthError;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthError> {
+        match validation(request) {
+            Ok(user) => Outcome::Success(Self(Some(user.clone()))),
+            Err(AuthError::Unauthorized(_)) => Outcome::Success(Self(None)),
+            Err(error) => Outcome::Error((status_of(error), error.clone())),
+        }
+    }
+}
+
+impl Sentinel for OptionalUser {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        abort_on_setup_problem(rocket)
+    }
+}
+
+/// The catchers that render the guards' rejections: register them with
+/// `.register("/", propelauth_rocket::catchers())`.
+pub fn catchers() -> Vec<Catcher> {
+    [(401, UNAUTHORIZED_CATCHER), (500, INTERNAL_ERROR_CATCHER)]
+        .into_iter()
+        .map(|(code, name)| {
+            let mut catcher = Catcher::new(code, render_stored_rejection);
+            catcher.name = Some(name.into());
+            catcher
+        })
+        .collect()
+}
+
+fn render_stored_rejection<'r>(status: Status, request: &'r Request<'_>) -> BoxFuture<'r> {
+    let stored = match &request.local_cache(|| Validation(None)).0 {
+        Some(Err(error)) if status_of(error) == status => Some(error.clone()),
+        _ => None,
+    };
+    Box::pin(async move {
+        match stored {
+            Some(error) => AuthRejection(error).respond_to(request),
+            None => {
+                let reason = status.reason().unwrap_or("Error");
+                let rejection = Rejection {
+                    status: status.code,
+                    body: propelauth_core::detail_body(reason).into(),
+                    www_authenticate: None,
+                };
+                respond_with(rejection)
+            }
+        }
+    })
+}
+
+/// A 401, 403 or 500 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
+///
+/// Return it from a route (`Result<_, AuthRejection>`): the org checks' errors convert into
+/// it with `?`. To answer differently, read [`error`](Self::error) or
+/// [`rejection`](Self::rejection) in your own `Responder`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRejection(AuthError);
+
+impl AuthRejection {
+    /// Why the request is refused.
+    pub fn error(&self) -> &AuthError {
+        &self.0
+    }
+
+    /// The framework-neutral response: status, body, `WWW-Authenticate`.
+    pub fn rejection(&self) -> Rejection {
+        self.0.rejection()
+    }
+}
+
+impl<E: Into<AuthError>> From<E> for AuthRejection {
+    fn from(error: E) -> Self {
+        Self(error.into())
+    }
+}
+
+impl<'r> Responder<'r, 'static> for AuthRejection {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        respond_with(self.0.rejection())
+    }
+}
+
+fn respond_with(rejection: Rejection) -> response::Result<'static> {
+    let Rejection {
+        status,
+        body,
+        www_authenticate,
+    } = rejection;
+    let mut response = Response::build();
+    response
+        .status(Status::from_code(status).unwrap_or(Status::InternalServerError))
+        .header(ContentType::JSON)
+        .sized_body(body.len(), Cursor::new(body.into_owned()));
+    if let Some(www_authenticate) = www_authenticate {
+        response.header(Header::new("WWW-Authenticate", www_authenticate));
+    }
+    Ok(response.finalize())
+}

@@ -1,0 +1,147 @@
+//! Rocket-only behaviour: the sentinel that refuses a misconfigured launch, the catchers that
+//! keep the guard's rejection, and one validation per request however many guards ask.
+
+// Test code: a failed fixture should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use propelauth_conformance::rocket_driver::{RocketDriver, quiet_rocket};
+use propelauth_conformance::{Driver, test_auth};
+use propelauth_rocket::{OptionalUser, PropelAuth, RequireUser};
+use propelauth_testing::cases::{CaseRequest, Route, owner_token};
+use rocket::http::Status;
+use rocket::{get, routes};
+
+#[get("/api/whoami")]
+fn whoami(user: RequireUser) -> String {
+    user.user_id.clone()
+}
+
+#[get("/twice")]
+fn twice(first: Option<RequireUser>, second: OptionalUser, third: Option<RequireUser>) -> String {
+    format!(
+        "{} {} {}",
+        first.is_some(),
+        second.0.is_some(),
+        third.is_some()
+    )
+}
+
+#[get("/teapot_401")]
+fn plain_unauthorized() -> Status {
+    Status::Unauthorized
+}
+
+fn sentinel_aborts(rocket: rocket::Rocket<rocket::Build>) -> bool {
+    match RocketDriver::try_new(rocket) {
+        Ok(_) => false,
+        Err(error) => matches!(error.kind(), rocket::error::ErrorKind::SentinelAborts(_)),
+    }
+}
+
+#[test]
+fn launch_is_refused_without_the_managed_handle() {
+    let rocket = quiet_rocket()
+        .register("/", propelauth_rocket::catchers())
+        .mount("/", routes![whoami]);
+    assert!(sentinel_aborts(rocket));
+}
+
+#[test]
+fn launch_is_refused_without_the_catchers() {
+    let rocket = quiet_rocket()
+        .manage(PropelAuth::from(test_auth(false)))
+        .mount("/", routes![whoami]);
+    assert!(sentinel_aborts(rocket));
+}
+
+#[test]
+fn launch_succeeds_with_both_steps() {
+    let rocket = quiet_rocket()
+        .manage(PropelAuth::from(test_auth(false)))
+        .register("/", propelauth_rocket::catchers())
+        .mount("/", routes![whoami]);
+    assert!(!sentinel_aborts(rocket));
+}
+
+#[test]
+fn the_setup_messages_name_the_missing_step() {
+    assert!(propelauth_rocket::NOT_MANAGED_MESSAGE.contains(".manage(auth)"));
+    assert!(propelauth_rocket::CATCHERS_MISSING_MESSAGE.contains("propelauth_rocket::catchers()"));
+}
+
+fn app_with_extra_routes() -> RocketDriver {
+    let rocket = quiet_rocket()
+        .manage(PropelAuth::from(test_auth(false)))
+        .register("/", propelauth_rocket::catchers())
+        .mount("/", routes![twice, plain_unauthorized]);
+    RocketDriver::try_new(rocket).unwrap()
+}
+
+/// Collects what `tracing` writes while `run` executes on this thread.
+fn captured_logs(run: impl FnOnce()) -> String {
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, run);
+    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+}
+
+#[test]
+fn several_guards_validate_the_token_once() {
+    let mut driver = app_with_extra_routes();
+    let expired = owner_token().expires_in(-3600).sign();
+    let logs = captured_logs(|| {
+        let response = driver.answer_path("/twice", Some(format!("Bearer {expired}")));
+        assert_eq!(
+            String::from_utf8(response.body).unwrap(),
+            "false false false"
+        );
+    });
+    assert_eq!(logs.matches("rejected with 401").count(), 1, "{logs}");
+
+    let valid = owner_token().sign();
+    let response = driver.answer_path("/twice", Some(format!("Bearer {valid}")));
+    assert_eq!(String::from_utf8(response.body).unwrap(), "true true true");
+}
+
+#[test]
+fn a_401_from_elsewhere_gets_a_plain_detail_body() {
+    let mut driver = app_with_extra_routes();
+    let response = driver.answer_path("/teapot_401", None);
+    assert_eq!(response.status, 401);
+    assert_eq!(response.body, br#"{"detail":"Unauthorized"}"#);
+    assert!(
+        response.www_authenticate.is_empty(),
+        "not ours: no WWW-Authenticate"
+    );
+}
+
+#[test]
+fn the_table_route_for_healthz_still_answers_ok() {
+    let mut driver = RocketDriver::new(test_auth(false));
+    let response = driver.answer(&CaseRequest {
+        route: Route::Healthz,
+        authorization: None,
+    });
+    assert_eq!(
+        (response.status, response.body.as_slice()),
+        (200, &b"ok"[..])
+    );
+}

@@ -330,6 +330,11 @@ impl Auth {
         self.inner.backend.base_url()
     }
 
+    /// The connection backend calls go through.
+    pub(crate) fn backend(&self) -> &BackendConnection {
+        &self.inner.backend
+    }
+
     /// Whether error bodies carry detailed messages.
     pub fn is_debug(&self) -> bool {
         self.inner.debug

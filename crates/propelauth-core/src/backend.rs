@@ -5,6 +5,8 @@ use std::fmt;
 use std::io::Read;
 use std::time::Duration;
 
+use crate::api::call::Method;
+
 /// The default base URL of PropelAuth's backend API.
 pub const DEFAULT_BACKEND_BASE_URL: &str = "https://propelauth-api.com";
 
@@ -89,20 +91,73 @@ impl BackendConnection {
 
     /// `GET path` with the API key and tenant headers; reads the whole body.
     pub(crate) fn get(&self, path: &str) -> Result<BackendResponse, ureq::Error> {
-        let response = self
-            .agent
-            .get(self.url(path))
-            .header("Authorization", format!("Bearer {}", self.api_key.0))
-            .header("X-Propelauth-url", &self.tenant_host)
-            .call()?;
+        self.request(Method::Get, &self.url(path), &[], None)
+    }
+
+    /// Any request to `url`, with the API key and tenant headers, the query pairs, and a JSON
+    /// body (with `Content-Type: application/json`) when there is one; reads the whole body.
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&'static str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<BackendResponse, ureq::Error> {
+        let authorization = format!("Bearer {}", self.api_key.0);
+        let without_body = |builder: ureq::RequestBuilder<ureq::typestate::WithoutBody>| {
+            builder
+                .header("Authorization", &authorization)
+                .header("X-Propelauth-url", &self.tenant_host)
+                .query_pairs(query.iter().map(|(name, value)| (*name, value.as_str())))
+        };
+        let with_body = |builder: ureq::RequestBuilder<ureq::typestate::WithBody>| {
+            builder
+                .header("Authorization", &authorization)
+                .header("X-Propelauth-url", &self.tenant_host)
+                .query_pairs(query.iter().map(|(name, value)| (*name, value.as_str())))
+        };
+        let response = match (method, body) {
+            (Method::Get, _) => without_body(self.agent.get(url)).call(),
+            (Method::Delete, None) => without_body(self.agent.delete(url)).call(),
+            (Method::Delete, Some(body)) => {
+                send_json(with_body(self.agent.delete(url).force_send_body()), body)
+            }
+            (Method::Post, body) => send_optional(with_body(self.agent.post(url)), body),
+            (Method::Put, body) => send_optional(with_body(self.agent.put(url)), body),
+            (Method::Patch, body) => send_optional(with_body(self.agent.patch(url)), body),
+        }?;
         let status = response.status().as_u16();
-        let mut body = String::new();
+        let mut text = String::new();
         response
             .into_body()
             .into_reader()
             .take(MAX_RESPONSE_BYTES)
-            .read_to_string(&mut body)
+            .read_to_string(&mut text)
             .map_err(ureq::Error::Io)?;
-        Ok(BackendResponse { status, body })
+        Ok(BackendResponse { status, body: text })
+    }
+}
+
+/// Sends a JSON body with exactly `Content-Type: application/json` (ureq's `send_json` adds a
+/// charset, which the reference library does not send).
+fn send_json(
+    builder: ureq::RequestBuilder<ureq::typestate::WithBody>,
+    body: &serde_json::Value,
+) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+    let bytes =
+        serde_json::to_vec(body).map_err(|error| ureq::Error::Io(std::io::Error::other(error)))?;
+    builder
+        .header("Content-Type", "application/json")
+        .send(&bytes[..])
+}
+
+/// A JSON body when there is one; otherwise an empty body and no `Content-Type`.
+fn send_optional(
+    builder: ureq::RequestBuilder<ureq::typestate::WithBody>,
+    body: Option<&serde_json::Value>,
+) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+    match body {
+        Some(body) => send_json(builder, body),
+        None => builder.send_empty(),
     }
 }

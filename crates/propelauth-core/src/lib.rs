@@ -49,6 +49,7 @@ compile_error!(
      its `rust-crypto` feature."
 );
 
+pub mod api;
 mod auth;
 mod backend;
 mod crypto;

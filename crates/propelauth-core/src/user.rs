@@ -199,7 +199,7 @@ struct OrgMemberClaims {
 
 /// Reads `org_id_to_org_member_info` (absent or `null`: no orgs) straight into the final map,
 /// dropping the orgs whose role is `null`.
-fn members_with_a_role<'de, D: Deserializer<'de>>(
+pub(crate) fn members_with_a_role<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<BTreeMap<String, OrgMemberInfo>, D::Error> {
     struct Members;

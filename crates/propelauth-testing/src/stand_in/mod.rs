@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 
 use crate::{TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM};
 
+mod backend;
+
 /// Largest request body that is read; larger bodies are answered with 413.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -449,16 +451,15 @@ fn send(request: tiny_http::Request, canned: CannedResponse) {
     let _ = request.respond(response);
 }
 
-/// The built-in backend endpoints.
+/// The built-in endpoints: the verification metadata and the backend API. Known endpoints
+/// check the API key (401) and the tenant header (404), as PropelAuth's service does;
+/// unknown paths are 404.
 fn route(config: &Config, request: &RecordedRequest) -> CannedResponse {
-    match (request.method.as_str(), request.path.as_str()) {
-        ("GET", TOKEN_VERIFICATION_METADATA_PATH) => token_verification_metadata(config, request),
-        _ => CannedResponse::error(404, "not_found"),
+    let is_metadata = request.method == "GET" && request.path == TOKEN_VERIFICATION_METADATA_PATH;
+    let backend_route = backend::find(request);
+    if !is_metadata && backend_route.is_none() {
+        return CannedResponse::error(404, "not_found");
     }
-}
-
-/// `GET /api/v1/token_verification_metadata`: the verifier key, for the right API key and tenant.
-fn token_verification_metadata(config: &Config, request: &RecordedRequest) -> CannedResponse {
     let expected_auth = format!("Bearer {}", config.api_key);
     if request.header("authorization") != Some(expected_auth.as_str()) {
         return CannedResponse::error(401, "unauthorized");
@@ -466,7 +467,10 @@ fn token_verification_metadata(config: &Config, request: &RecordedRequest) -> Ca
     if request.header("x-propelauth-url") != Some(config.tenant_host.as_str()) {
         return CannedResponse::error(404, "not_found");
     }
-    CannedResponse::json(200, &json!({ "verifier_key_pem": config.verifier_key_pem }))
+    match backend_route {
+        Some((handler, captured)) => handler(request, &captured),
+        None => CannedResponse::json(200, &json!({ "verifier_key_pem": config.verifier_key_pem })),
+    }
 }
 
 /// The tenant host the stand-in expects in `X-Propelauth-url`: core's rule, or the raw

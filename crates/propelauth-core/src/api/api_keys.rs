@@ -1,0 +1,1 @@
+//! api_keys calls of the backend API (see backend-api.md).

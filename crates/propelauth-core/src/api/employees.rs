@@ -1,0 +1,1 @@
+//! employees calls of the backend API (see backend-api.md).

@@ -1,0 +1,1 @@
+//! orgs calls of the backend API (see backend-api.md).

@@ -1,0 +1,1 @@
+//! reports calls of the backend API (see backend-api.md).

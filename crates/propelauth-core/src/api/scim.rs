@@ -1,0 +1,1 @@
+//! scim calls of the backend API (see backend-api.md).

@@ -1,0 +1,1 @@
+//! step_up calls of the backend API (see backend-api.md).

@@ -1,0 +1,5 @@
+//! api_keys endpoints.
+
+use super::Route;
+
+pub(crate) const ROUTES: &[Route] = &[];

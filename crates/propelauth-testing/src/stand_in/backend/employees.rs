@@ -1,0 +1,5 @@
+//! employees endpoints.
+
+use super::Route;
+
+pub(crate) const ROUTES: &[Route] = &[];

@@ -1,0 +1,5 @@
+//! orgs endpoints.
+
+use super::Route;
+
+pub(crate) const ROUTES: &[Route] = &[];

@@ -1,0 +1,5 @@
+//! reports endpoints.
+
+use super::Route;
+
+pub(crate) const ROUTES: &[Route] = &[];

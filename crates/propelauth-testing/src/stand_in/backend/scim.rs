@@ -1,0 +1,5 @@
+//! scim endpoints.
+
+use super::Route;
+
+pub(crate) const ROUTES: &[Route] = &[];

@@ -1,0 +1,5 @@
+//! step_up endpoints.
+
+use super::Route;
+
+pub(crate) const ROUTES: &[Route] = &[];

@@ -34,6 +34,23 @@ fn plain_unauthorized() -> Status {
     Status::Unauthorized
 }
 
+/// A guard of the application's own that refuses every request with 401.
+struct AlwaysUnauthorized;
+
+#[rocket::async_trait]
+impl<'r> rocket::request::FromRequest<'r> for AlwaysUnauthorized {
+    type Error = ();
+
+    async fn from_request(_: &'r rocket::Request<'_>) -> rocket::request::Outcome<Self, ()> {
+        rocket::request::Outcome::Error((Status::Unauthorized, ()))
+    }
+}
+
+#[get("/other_guard")]
+fn other_guard(user: OptionalUser, _other: AlwaysUnauthorized) -> String {
+    format!("{}", user.0.is_some())
+}
+
 fn sentinel_aborts(rocket: rocket::Rocket<rocket::Build>) -> bool {
     match RocketDriver::try_new(rocket) {
         Ok(_) => false,
@@ -76,7 +93,7 @@ fn app_with_extra_routes() -> RocketDriver {
     let rocket = quiet_rocket()
         .manage(PropelAuth::from(test_auth(false)))
         .register("/", propelauth_rocket::catchers())
-        .mount("/", routes![twice, plain_unauthorized]);
+        .mount("/", routes![twice, plain_unauthorized, other_guard]);
     RocketDriver::try_new(rocket).unwrap()
 }
 
@@ -144,4 +161,22 @@ fn the_table_route_for_healthz_still_answers_ok() {
         (response.status, response.body.as_slice()),
         (200, &b"ok"[..])
     );
+}
+
+#[test]
+fn another_guards_401_is_not_blamed_on_propelauth() {
+    let mut driver = app_with_extra_routes();
+    let response = driver.answer_path("/other_guard", Some("Bearer not-a-token".to_owned()));
+    assert_eq!(response.status, 401);
+    assert_eq!(response.body, br#"{"detail":"Unauthorized"}"#);
+    assert!(response.www_authenticate.is_empty(), "{response:?}");
+}
+
+#[test]
+fn the_guard_error_shows_no_reason_in_rockets_logs() {
+    // Rocket logs a failed guard's error with `{:?}` at warning level.
+    let auth = test_auth(false);
+    let error = auth.validate_access_token("not-a-token").unwrap_err();
+    let rejection = propelauth_rocket::AuthRejection::from(error);
+    assert_eq!(format!("{rejection:?}"), "AuthRejection(401 Unauthorized)");
 }

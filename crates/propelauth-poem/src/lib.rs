@@ -220,3 +220,8 @@ impl ResponseError for AuthRejection {
         response.body(body.into_owned())
     }
 }
+
+/// The examples of `docs/poem.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/poem.md")]
+struct GuideDoctests;

@@ -44,10 +44,11 @@
 //! # What you register, and why
 //!
 //! Rocket drops a failing guard's error before its catchers run, so a plain catcher cannot
-//! know *why* a request was refused. [`RequireUser`] therefore stores its result in the
-//! request's local cache, and the catchers of [`catchers()`] (for 401 and 500) render that
-//! stored rejection exactly: status, JSON body, `WWW-Authenticate`. A 401 or 500 that did not
-//! come from these guards is answered `{"detail": "<reason phrase>"}` with its status.
+//! know *why* a request was refused. [`RequireUser`] therefore records its rejection in the
+//! request's local cache, and the 401 catcher of [`catchers()`] renders it exactly: status,
+//! JSON body, `WWW-Authenticate`. A 401 that did not come from these guards is answered
+//! `{"detail":"Unauthorized"}` without `WWW-Authenticate`. Your own catchers can read the
+//! recorded rejection with [`stored_rejection`].
 //!
 //! Both guards are [`Sentinel`]s: an app that uses them without `.manage(auth)` or without
 //! `.register("/", propelauth_rocket::catchers())` refuses to launch, and the log names the
@@ -57,8 +58,10 @@
 //! token once.
 #![deny(missing_docs)]
 
+use std::fmt;
 use std::io::Cursor;
 use std::ops::Deref;
+use std::sync::OnceLock;
 
 pub use propelauth_core::{
     Auth, AuthError, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo,
@@ -82,8 +85,6 @@ pub const CATCHERS_MISSING_MESSAGE: &str = "PropelAuth's catchers are not regist
 
 /// Name of the 401 catcher, by which the sentinel recognizes the registration.
 const UNAUTHORIZED_CATCHER: &str = "propelauth_rocket::unauthorized";
-/// Name of the 500 catcher.
-const INTERNAL_ERROR_CATCHER: &str = "propelauth_rocket::internal_error";
 
 /// The initialized PropelAuth handle, as managed state. Derefs to [`Auth`], so the org checks
 /// and validation methods are called on it directly.
@@ -129,30 +130,38 @@ pub fn init_auth_with_metadata(
     propelauth_core::init_auth_with_metadata(auth_url, api_key, metadata).map(PropelAuth)
 }
 
-/// The per-request cache: the guards' validation, once per request. `None` when a catcher
-/// looked first, which means no guard of ours ran.
-struct Validation(Option<Result<User, AuthError>>);
+/// The per-request cache: the guards' validation, once per request.
+struct Validation(Result<User, AuthError>);
 
 fn validation<'r>(request: &'r Request<'_>) -> &'r Result<User, AuthError> {
-    let cached = request.local_cache(|| {
-        let header = request
-            .headers()
-            .get_one("Authorization")
-            .map(str::as_bytes);
-        Validation(Some(match request.rocket().state::<PropelAuth>() {
-            Some(auth) => auth
-                .validate_authorization_header(header)
-                .map_err(AuthError::from),
-            None => Err(AuthError::MissingSetup(NOT_MANAGED_MESSAGE)),
-        }))
-    });
-    // Only a catcher stores `None`, and catchers run after every guard.
-    static NOT_RUN: Result<User, AuthError> = Err(AuthError::MissingSetup(NOT_MANAGED_MESSAGE));
-    cached.0.as_ref().unwrap_or(&NOT_RUN)
+    &request
+        .local_cache(|| {
+            let header = request
+                .headers()
+                .get_one("Authorization")
+                .map(str::as_bytes);
+            Validation(match request.rocket().state::<PropelAuth>() {
+                Some(auth) => auth
+                    .validate_authorization_header(header)
+                    .map_err(AuthError::from),
+                None => Err(AuthError::MissingSetup(NOT_MANAGED_MESSAGE)),
+            })
+        })
+        .0
 }
 
-fn status_of(error: &AuthError) -> Status {
-    Status::from_code(error.rejection().status).unwrap_or(Status::InternalServerError)
+/// The error of the guard that failed the request: set only when a guard fails (so an
+/// `OptionalUser` that saw a bad token never makes another guard's 401 look like ours).
+struct FailedGuard(OnceLock<AuthError>);
+
+/// Fails the request with `error`, recording it for the catcher.
+fn fail<T>(request: &Request<'_>, error: &AuthError) -> Outcome<T, AuthRejection> {
+    let _ = request
+        .local_cache(|| FailedGuard(OnceLock::new()))
+        .0
+        .set(error.clone());
+    let rejection = AuthRejection(error.clone());
+    Outcome::Error((rejection.status_code(), rejection))
 }
 
 /// What is wrong with the app's set-up, if anything.
@@ -191,14 +200,21 @@ impl Deref for RequireUser {
     }
 }
 
+impl RequireUser {
+    /// The user.
+    pub fn into_inner(self) -> User {
+        self.0
+    }
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for RequireUser {
-    type Error = AuthError;
+    type Error = AuthRejection;
 
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthError> {
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthRejection> {
         match validation(request) {
             Ok(user) => Outcome::Success(Self(user.clone())),
-            Err(error) => Outcome::Error((status_of(error), error.clone())),
+            Err(error) => fail(request, error),
         }
     }
 }
@@ -216,13 +232,13 @@ pub struct OptionalUser(pub Option<User>);
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for OptionalUser {
-    type Error = AuthError;
+    type Error = AuthRejection;
 
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthError> {
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthRejection> {
         match validation(request) {
             Ok(user) => Outcome::Success(Self(Some(user.clone()))),
             Err(AuthError::Unauthorized(_)) => Outcome::Success(Self(None)),
-            Err(error) => Outcome::Error((status_of(error), error.clone())),
+            Err(error) => fail(request, error),
         }
     }
 }
@@ -233,35 +249,41 @@ impl Sentinel for OptionalUser {
     }
 }
 
-/// The catchers that render the guards' rejections: register them with
+/// The catcher that renders the guards' 401s: register it with
 /// `.register("/", propelauth_rocket::catchers())`.
+///
+/// It answers a 401 that one of the guards caused with core's exact rejection, and any other
+/// 401 with `{"detail":"Unauthorized"}` and no `WWW-Authenticate`. To answer 401s yourself,
+/// register your own catcher on a narrower base and read [`stored_rejection`] in it.
 pub fn catchers() -> Vec<Catcher> {
-    [(401, UNAUTHORIZED_CATCHER), (500, INTERNAL_ERROR_CATCHER)]
-        .into_iter()
-        .map(|(code, name)| {
-            let mut catcher = Catcher::new(code, render_stored_rejection);
-            catcher.name = Some(name.into());
-            catcher
-        })
-        .collect()
+    let mut catcher = Catcher::new(401, render_stored_rejection);
+    catcher.name = Some(UNAUTHORIZED_CATCHER.into());
+    vec![catcher]
+}
+
+/// The rejection of the guard that failed this request, if a PropelAuth guard failed it.
+/// For your own catchers.
+pub fn stored_rejection(request: &Request<'_>) -> Option<AuthRejection> {
+    request
+        .local_cache(|| FailedGuard(OnceLock::new()))
+        .0
+        .get()
+        .cloned()
+        .map(AuthRejection)
 }
 
 fn render_stored_rejection<'r>(status: Status, request: &'r Request<'_>) -> BoxFuture<'r> {
-    let stored = match &request.local_cache(|| Validation(None)).0 {
-        Some(Err(error)) if status_of(error) == status => Some(error.clone()),
-        _ => None,
-    };
+    let stored = stored_rejection(request).filter(|rejection| rejection.status_code() == status);
     Box::pin(async move {
         match stored {
-            Some(error) => AuthRejection(error).respond_to(request),
+            Some(rejection) => rejection.respond_to(request),
             None => {
                 let reason = status.reason().unwrap_or("Error");
-                let rejection = Rejection {
+                respond_with(Rejection {
                     status: status.code,
                     body: propelauth_core::detail_body(reason).into(),
                     www_authenticate: None,
-                };
-                respond_with(rejection)
+                })
             }
         }
     })
@@ -270,12 +292,32 @@ fn render_stored_rejection<'r>(status: Status, request: &'r Request<'_>) -> BoxF
 /// A 401, 403 or 500 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
 ///
 /// Return it from a route (`Result<_, AuthRejection>`): the org checks' errors convert into
-/// it with `?`. To answer differently, read [`error`](Self::error) or
-/// [`rejection`](Self::rejection) in your own `Responder`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// it with `?`. The guards fail with it too. To answer differently, read
+/// [`error`](Self::error) or [`rejection`](Self::rejection) in your own `Responder`.
+///
+/// Its `Debug` shows only the status and the kind of rejection, because Rocket logs a failed
+/// guard's error at warning level: the detailed reason goes to `tracing` at debug level.
+#[derive(Clone, PartialEq, Eq)]
 pub struct AuthRejection(AuthError);
 
+impl fmt::Debug for AuthRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.0 {
+            AuthError::Unauthorized(_) => "Unauthorized",
+            AuthError::Forbidden(_) => "Forbidden",
+            AuthError::MissingSetup(_) => "MissingSetup",
+            _ => "Other",
+        };
+        write!(f, "AuthRejection({} {kind})", self.0.rejection().status)
+    }
+}
+
 impl AuthRejection {
+    /// The HTTP status.
+    pub fn status_code(&self) -> Status {
+        Status::from_code(self.0.rejection().status).unwrap_or(Status::InternalServerError)
+    }
+
     /// Why the request is refused.
     pub fn error(&self) -> &AuthError {
         &self.0
@@ -315,3 +357,8 @@ fn respond_with(rejection: Rejection) -> response::Result<'static> {
     }
     Ok(response.finalize())
 }
+
+/// The examples of `docs/rocket.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/rocket.md")]
+struct GuideDoctests;

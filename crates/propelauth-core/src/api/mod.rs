@@ -14,8 +14,8 @@
 //! ```
 //!
 //! Every call is blocking (ureq, with the timeouts of [`AuthOptions`](crate::AuthOptions)).
-//! From an async handler, use [`Auth::spawn_blocking`](crate::Auth::spawn_blocking) (feature
-//! `tokio`), which runs the call on tokio's blocking pool.
+//! From an async handler, use `Auth::spawn_blocking` (feature `tokio`, on by default in the
+//! framework adapters), which runs the call on tokio's blocking pool.
 //!
 //! Errors are one type, [`ApiError`]. Where PropelAuth's library answers "not found" with
 //! `None` or `false`, so do these methods, and an id that cannot exist (not a canonical UUID)

@@ -1,5 +1,17 @@
-//! employees endpoints.
+//! Employee endpoints.
 
-use super::Route;
+use serde_json::json;
 
-pub(crate) const ROUTES: &[Route] = &[];
+use super::{Route, ok};
+use crate::stand_in::{CannedResponse, RecordedRequest};
+
+pub(crate) const ROUTES: &[Route] = &[Route {
+    method: "GET",
+    pattern: "/employee/{}",
+    handler: employee,
+}];
+
+/// `fetch_employee_by_id`: a PropelAuth support engineer.
+fn employee(_: &RecordedRequest, _: &[&str]) -> CannedResponse {
+    ok(json!({"email": "support-engineer@propelauth.test"}))
+}

@@ -307,7 +307,7 @@ fn fetch_users_by_query() {
     let harness = Harness::new();
     let page = harness
         .auth
-        .fetch_users_by_query(FetchUsersByQueryOptions::default())
+        .fetch_users_by_query(&FetchUsersByQueryOptions::default())
         .unwrap();
     expect(
         &harness,
@@ -333,7 +333,7 @@ fn fetch_users_by_query() {
 
     let page = harness
         .auth
-        .fetch_users_by_query(FetchUsersByQueryOptions {
+        .fetch_users_by_query(&FetchUsersByQueryOptions {
             page_size: 1,
             page_number: 0,
             order_by: UserOrderBy::LastActiveAtDesc,
@@ -366,7 +366,7 @@ fn fetch_users_by_query() {
     // An empty filter is still a set value.
     harness
         .auth
-        .fetch_users_by_query(FetchUsersByQueryOptions {
+        .fetch_users_by_query(&FetchUsersByQueryOptions {
             email_or_username: Some(String::new()),
             ..Default::default()
         })
@@ -388,7 +388,7 @@ fn fetch_users_by_query() {
         assert_eq!(serde_json::to_value(order_by).unwrap(), json!(wire));
         harness
             .auth
-            .fetch_users_by_query(FetchUsersByQueryOptions {
+            .fetch_users_by_query(&FetchUsersByQueryOptions {
                 order_by,
                 ..Default::default()
             })
@@ -397,7 +397,7 @@ fn fetch_users_by_query() {
     }
 
     harness.respond("GET", "/user/query", not_found());
-    let call = |auth: &Auth| auth.fetch_users_by_query(FetchUsersByQueryOptions::default());
+    let call = |auth: &Auth| auth.fetch_users_by_query(&FetchUsersByQueryOptions::default());
     assert!(matches!(
         call(&harness.auth),
         Err(ApiError::UnexpectedStatus { status: 404, .. })
@@ -412,7 +412,7 @@ fn fetch_users_in_org() {
     let path = format!("/user/org/{ACME_ORG_ID}");
     let page = harness
         .auth
-        .fetch_users_in_org(ACME_ORG_ID, FetchUsersInOrgOptions::default())
+        .fetch_users_in_org(ACME_ORG_ID, &FetchUsersInOrgOptions::default())
         .unwrap();
     expect(
         &harness,
@@ -444,7 +444,7 @@ fn fetch_users_in_org() {
         .auth
         .fetch_users_in_org(
             ACME_ORG_ID,
-            FetchUsersInOrgOptions {
+            &FetchUsersInOrgOptions {
                 page_size: 5,
                 page_number: 0,
                 include_orgs: true,
@@ -476,7 +476,7 @@ fn fetch_users_in_org() {
             .auth
             .fetch_users_in_org(
                 invalid,
-                FetchUsersInOrgOptions {
+                &FetchUsersInOrgOptions {
                     page_size: 25,
                     page_number: 3,
                     ..Default::default()
@@ -490,7 +490,7 @@ fn fetch_users_in_org() {
 
     harness.respond("GET", &path, not_found());
     let call =
-        |auth: &Auth| auth.fetch_users_in_org(ACME_ORG_ID, FetchUsersInOrgOptions::default());
+        |auth: &Auth| auth.fetch_users_in_org(ACME_ORG_ID, &FetchUsersInOrgOptions::default());
     assert!(matches!(
         call(&harness.auth),
         Err(ApiError::UnexpectedStatus { status: 404, .. })
@@ -504,7 +504,7 @@ fn create_user() {
     let harness = Harness::new();
     let created = harness
         .auth
-        .create_user("ada@example.com", CreateUserOptions::default())
+        .create_user("ada@example.com", &CreateUserOptions::default())
         .unwrap();
     expect(
         &harness,
@@ -537,7 +537,7 @@ fn create_user() {
     assert!(debug.contains("Ada"), "{debug}");
     harness
         .auth
-        .create_user("ada@example.com", options)
+        .create_user("ada@example.com", &options)
         .unwrap();
     expect(
         &harness,
@@ -559,7 +559,7 @@ fn create_user() {
     );
 
     harness.respond("POST", "/user/", not_found());
-    let call = |auth: &Auth| auth.create_user("ada@example.com", CreateUserOptions::default());
+    let call = |auth: &Auth| auth.create_user("ada@example.com", &CreateUserOptions::default());
     assert!(matches!(
         call(&harness.auth),
         Err(ApiError::UnexpectedStatus { status: 404, .. })
@@ -586,7 +586,7 @@ fn bool_cases() -> Vec<BoolCase> {
     };
     vec![
         case("PUT", "/user/{id}", Some(json!({})), |auth, id| {
-            auth.update_user_metadata(id, UpdateUserMetadataOptions::default())
+            auth.update_user_metadata(id, &UpdateUserMetadataOptions::default())
         }),
         case(
             "PUT",
@@ -599,7 +599,7 @@ fn bool_cases() -> Vec<BoolCase> {
             "/user/{id}/password",
             Some(json!({"password": "s3cret!", "ask_user_to_update_password_on_login": false})),
             |auth, id| {
-                auth.update_user_password(id, "s3cret!", UpdateUserPasswordOptions::default())
+                auth.update_user_password(id, "s3cret!", &UpdateUserPasswordOptions::default())
             },
         ),
         case("PUT", "/user/{id}/clear_password", None, |auth, id| {
@@ -661,7 +661,7 @@ fn bool_cases() -> Vec<BoolCase> {
                     "new@example.com",
                     org_id,
                     "Member",
-                    InviteUserToOrgOptions::default(),
+                    &InviteUserToOrgOptions::default(),
                 )
             },
         ),
@@ -679,7 +679,7 @@ fn bool_cases() -> Vec<BoolCase> {
                     USER_ID,
                     org_id,
                     "Admin",
-                    InviteUserToOrgOptions::default(),
+                    &InviteUserToOrgOptions::default(),
                 )
             },
         ),
@@ -728,7 +728,12 @@ fn update_user_metadata_sends_every_set_field() {
         update_password_required: Some(false),
         legacy_user_id: Some("legacy-7".to_owned()),
     };
-    assert!(harness.auth.update_user_metadata(USER_ID, options).unwrap());
+    assert!(
+        harness
+            .auth
+            .update_user_metadata(USER_ID, &options)
+            .unwrap()
+    );
     expect(
         &harness,
         "PUT",
@@ -753,7 +758,7 @@ fn update_user_metadata_sends_every_set_field() {
     assert!(
         harness
             .auth
-            .update_user_metadata(USER_ID, only_name)
+            .update_user_metadata(USER_ID, &only_name)
             .unwrap()
     );
     expect(
@@ -787,7 +792,7 @@ fn update_user_email_and_password_send_their_flags() {
     assert!(
         harness
             .auth
-            .update_user_password(USER_ID, "s3cret!", options)
+            .update_user_password(USER_ID, "s3cret!", &options)
             .unwrap()
     );
     expect(
@@ -808,7 +813,7 @@ fn invites_check_the_org_id_only_and_send_additional_roles() {
     assert!(
         harness
             .auth
-            .invite_user_to_org("new@example.com", ACME_ORG_ID, "Member", options())
+            .invite_user_to_org("new@example.com", ACME_ORG_ID, "Member", &options())
             .unwrap()
     );
     expect(
@@ -827,7 +832,7 @@ fn invites_check_the_org_id_only_and_send_additional_roles() {
     assert!(
         harness
             .auth
-            .invite_user_to_org_by_user_id("legacy-user-9", ACME_ORG_ID, "Member", options())
+            .invite_user_to_org_by_user_id("legacy-user-9", ACME_ORG_ID, "Member", &options())
             .unwrap()
     );
     expect(
@@ -1084,7 +1089,7 @@ fn create_magic_link() {
     let harness = Harness::new();
     let link = harness
         .auth
-        .create_magic_link("ada@example.com", CreateMagicLinkOptions::default())
+        .create_magic_link("ada@example.com", &CreateMagicLinkOptions::default())
         .unwrap();
     expect(
         &harness,
@@ -1113,7 +1118,7 @@ fn create_magic_link() {
     };
     harness
         .auth
-        .create_magic_link("ada@example.com", options)
+        .create_magic_link("ada@example.com", &options)
         .unwrap();
     expect(
         &harness,
@@ -1133,7 +1138,7 @@ fn create_magic_link() {
 
     harness.respond("POST", "/magic_link", not_found());
     let call =
-        |auth: &Auth| auth.create_magic_link("ada@example.com", CreateMagicLinkOptions::default());
+        |auth: &Auth| auth.create_magic_link("ada@example.com", &CreateMagicLinkOptions::default());
     assert!(matches!(
         call(&harness.auth),
         Err(ApiError::UnexpectedStatus { status: 404, .. })
@@ -1147,7 +1152,7 @@ fn create_access_token() {
     let harness = Harness::new();
     let created = harness
         .auth
-        .create_access_token(USER_ID, 30, CreateAccessTokenOptions::default())
+        .create_access_token(USER_ID, 30, &CreateAccessTokenOptions::default())
         .unwrap();
     expect(
         &harness,
@@ -1173,7 +1178,7 @@ fn create_access_token() {
         .create_access_token(
             USER_ID,
             30,
-            CreateAccessTokenOptions {
+            &CreateAccessTokenOptions {
                 active_org_id: Some(String::new()),
             },
         )
@@ -1191,7 +1196,7 @@ fn create_access_token() {
         .create_access_token(
             MEMBER_USER_ID,
             5,
-            CreateAccessTokenOptions {
+            &CreateAccessTokenOptions {
                 active_org_id: Some(ACME_ORG_ID.to_owned()),
             },
         )
@@ -1216,7 +1221,7 @@ fn create_access_token() {
     harness.clear();
 
     let call =
-        |auth: &Auth| auth.create_access_token(USER_ID, 30, CreateAccessTokenOptions::default());
+        |auth: &Auth| auth.create_access_token(USER_ID, 30, &CreateAccessTokenOptions::default());
     harness.respond(
         "POST",
         "/access_token",
@@ -1234,7 +1239,7 @@ fn create_access_token() {
         assert!(matches!(
             harness
                 .auth
-                .create_access_token(invalid, 30, CreateAccessTokenOptions::default()),
+                .create_access_token(invalid, 30, &CreateAccessTokenOptions::default()),
             Err(ApiError::UserNotFound)
         ));
     }
@@ -1248,7 +1253,7 @@ fn migrate_user_from_external_source() {
     let harness = Harness::new();
     let created = harness
         .auth
-        .migrate_user_from_external_source("ada@example.com", false, MigrateUserOptions::default())
+        .migrate_user_from_external_source("ada@example.com", false, &MigrateUserOptions::default())
         .unwrap();
     expect(
         &harness,
@@ -1290,7 +1295,7 @@ fn migrate_user_from_external_source() {
     );
     harness
         .auth
-        .migrate_user_from_external_source("ada@example.com", true, options)
+        .migrate_user_from_external_source("ada@example.com", true, &options)
         .unwrap();
     expect(
         &harness,
@@ -1317,7 +1322,7 @@ fn migrate_user_from_external_source() {
         auth.migrate_user_from_external_source(
             "ada@example.com",
             false,
-            MigrateUserOptions::default(),
+            &MigrateUserOptions::default(),
         )
     };
     harness.respond("POST", "/migrate_user/", not_found());
@@ -1339,13 +1344,13 @@ fn creations_read_their_answer_leniently() {
     );
     let created = harness
         .auth
-        .create_user("ada@example.com", CreateUserOptions::default())
+        .create_user("ada@example.com", &CreateUserOptions::default())
         .unwrap();
     assert_eq!(created.user_id, CREATED_USER_ID);
     harness.respond("POST", "/magic_link", CannedResponse::json(200, &json!({})));
     let link = harness
         .auth
-        .create_magic_link("ada@example.com", CreateMagicLinkOptions::default())
+        .create_magic_link("ada@example.com", &CreateMagicLinkOptions::default())
         .unwrap();
     assert_eq!(link.url, "");
 }

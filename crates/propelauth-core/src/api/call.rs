@@ -196,15 +196,6 @@ impl Answer {
             _ => Err(self.unexpected()),
         }
     }
-
-    /// 2xx → `()`; anything else → unexpected status.
-    pub(crate) fn into_ok(self) -> Result<(), ApiError> {
-        if self.is_success() {
-            Ok(())
-        } else {
-            Err(self.unexpected())
-        }
-    }
 }
 
 fn excerpt(body: &str) -> String {

@@ -591,15 +591,15 @@ impl Auth {
     /// ```
     pub fn fetch_users_by_query(
         &self,
-        options: FetchUsersByQueryOptions,
+        options: &FetchUsersByQueryOptions,
     ) -> Result<Page<UserMetadata>, ApiError> {
         let call = Call::get("/user/query")
             .query("page_size", options.page_size)
             .query("page_number", options.page_number)
             .query("order_by", options.order_by)
-            .query_opt("email_or_username", options.email_or_username)
+            .query_opt("email_or_username", options.email_or_username.clone())
             .query("include_orgs", options.include_orgs)
-            .query_opt("legacy_user_id", options.legacy_user_id);
+            .query_opt("legacy_user_id", options.legacy_user_id.clone());
         self.backend().send(call)?.into_json()
     }
 
@@ -609,7 +609,7 @@ impl Auth {
     pub fn fetch_users_in_org(
         &self,
         org_id: &str,
-        options: FetchUsersInOrgOptions,
+        options: &FetchUsersInOrgOptions,
     ) -> Result<Page<UserMetadata>, ApiError> {
         if !is_uuid(org_id) {
             return Ok(Page::empty(options.page_number, options.page_size));
@@ -618,7 +618,7 @@ impl Auth {
             .query("page_size", options.page_size)
             .query("page_number", options.page_number)
             .query("include_orgs", options.include_orgs)
-            .query_opt("role", options.role);
+            .query_opt("role", options.role.clone());
         self.backend().send(call)?.into_json()
     }
 
@@ -643,7 +643,7 @@ impl Auth {
     pub fn create_user(
         &self,
         email: &str,
-        options: CreateUserOptions,
+        options: &CreateUserOptions,
     ) -> Result<CreatedUser, ApiError> {
         let body = Body::new()
             .field("email", email)
@@ -660,11 +660,11 @@ impl Auth {
                 "ignore_domain_restrictions",
                 options.ignore_domain_restrictions,
             )
-            .field_opt("password", options.password)
-            .field_opt("username", options.username)
-            .field_opt("first_name", options.first_name)
-            .field_opt("last_name", options.last_name)
-            .field_opt("properties", options.properties);
+            .field_opt("password", options.password.clone())
+            .field_opt("username", options.username.clone())
+            .field_opt("first_name", options.first_name.clone())
+            .field_opt("last_name", options.last_name.clone())
+            .field_opt("properties", options.properties.clone());
         let call = Call::post("/user/").json(body.build());
         self.backend().send(call)?.into_json()
     }
@@ -673,20 +673,20 @@ impl Auth {
     pub fn update_user_metadata(
         &self,
         user_id: &str,
-        options: UpdateUserMetadataOptions,
+        options: &UpdateUserMetadataOptions,
     ) -> Result<bool, ApiError> {
         if !is_uuid(user_id) {
             return Ok(false);
         }
         let body = Body::new()
-            .field_opt("username", options.username)
-            .field_opt("first_name", options.first_name)
-            .field_opt("last_name", options.last_name)
-            .field_opt("metadata", options.metadata)
-            .field_opt("properties", options.properties)
-            .field_opt("picture_url", options.picture_url)
+            .field_opt("username", options.username.clone())
+            .field_opt("first_name", options.first_name.clone())
+            .field_opt("last_name", options.last_name.clone())
+            .field_opt("metadata", options.metadata.clone())
+            .field_opt("properties", options.properties.clone())
+            .field_opt("picture_url", options.picture_url.clone())
             .field_opt("update_password_required", options.update_password_required)
-            .field_opt("legacy_user_id", options.legacy_user_id);
+            .field_opt("legacy_user_id", options.legacy_user_id.clone());
         let call = Call::put(format!("/user/{}", segment(user_id))).json(body.build());
         self.backend().send(call)?.into_found()
     }
@@ -714,7 +714,7 @@ impl Auth {
         &self,
         user_id: &str,
         password: &str,
-        options: UpdateUserPasswordOptions,
+        options: &UpdateUserPasswordOptions,
     ) -> Result<bool, ApiError> {
         if !is_uuid(user_id) {
             return Ok(false);
@@ -799,7 +799,7 @@ impl Auth {
         email: &str,
         org_id: &str,
         role: &str,
-        options: InviteUserToOrgOptions,
+        options: &InviteUserToOrgOptions,
     ) -> Result<bool, ApiError> {
         if !is_uuid(org_id) {
             return Ok(false);
@@ -820,7 +820,7 @@ impl Auth {
         user_id: &str,
         org_id: &str,
         role: &str,
-        options: InviteUserToOrgOptions,
+        options: &InviteUserToOrgOptions,
     ) -> Result<bool, ApiError> {
         if !is_uuid(org_id) {
             return Ok(false);
@@ -888,17 +888,20 @@ impl Auth {
     pub fn create_magic_link(
         &self,
         email: &str,
-        options: CreateMagicLinkOptions,
+        options: &CreateMagicLinkOptions,
     ) -> Result<CreatedMagicLink, ApiError> {
-        let signup_parameters = options.user_signup_query_parameters.map(|parameters| {
-            parameters
-                .into_iter()
-                .map(|(name, value)| (name, Value::String(value)))
-                .collect::<Map<String, Value>>()
-        });
+        let signup_parameters = options
+            .user_signup_query_parameters
+            .clone()
+            .map(|parameters| {
+                parameters
+                    .into_iter()
+                    .map(|(name, value)| (name, Value::String(value)))
+                    .collect::<Map<String, Value>>()
+            });
         let body = Body::new()
             .field("email", email)
-            .field_opt("redirect_to_url", options.redirect_to_url)
+            .field_opt("redirect_to_url", options.redirect_to_url.clone())
             .field_opt("expires_in_hours", options.expires_in_hours)
             .field_opt(
                 "create_new_user_if_one_doesnt_exist",
@@ -920,7 +923,7 @@ impl Auth {
         &self,
         user_id: &str,
         duration_in_minutes: u64,
-        options: CreateAccessTokenOptions,
+        options: &CreateAccessTokenOptions,
     ) -> Result<CreatedAccessToken, ApiError> {
         if !is_uuid(user_id) {
             return Err(ApiError::UserNotFound);
@@ -928,7 +931,7 @@ impl Auth {
         let body = Body::new()
             .field("user_id", user_id)
             .field("duration_in_minutes", duration_in_minutes)
-            .field_truthy("active_org_id", options.active_org_id);
+            .field_truthy("active_org_id", options.active_org_id.clone());
         let call = Call::post("/access_token").json(body.build());
         let answer = self.backend().send(call)?;
         match answer.status {
@@ -944,27 +947,30 @@ impl Auth {
         &self,
         email: &str,
         email_confirmed: bool,
-        options: MigrateUserOptions,
+        options: &MigrateUserOptions,
     ) -> Result<CreatedUser, ApiError> {
         let body = Body::new()
             .field("email", email)
             .field("email_confirmed", email_confirmed)
-            .field("existing_user_id", options.existing_user_id)
-            .field("existing_password_hash", options.existing_password_hash)
+            .field("existing_user_id", options.existing_user_id.clone())
+            .field(
+                "existing_password_hash",
+                options.existing_password_hash.clone(),
+            )
             .field(
                 "existing_mfa_base32_encoded_secret",
-                options.existing_mfa_base32_encoded_secret,
+                options.existing_mfa_base32_encoded_secret.clone(),
             )
             .field(
                 "update_password_required",
                 options.ask_user_to_update_password_on_login,
             )
             .field("enabled", options.enabled)
-            .field("first_name", options.first_name)
-            .field("last_name", options.last_name)
-            .field("username", options.username)
-            .field("picture_url", options.picture_url)
-            .field_opt("properties", options.properties);
+            .field("first_name", options.first_name.clone())
+            .field("last_name", options.last_name.clone())
+            .field("username", options.username.clone())
+            .field("picture_url", options.picture_url.clone())
+            .field_opt("properties", options.properties.clone());
         let call = Call::post("/migrate_user/").json(body.build());
         self.backend().send(call)?.into_json()
     }

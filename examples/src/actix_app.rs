@@ -1,8 +1,10 @@
 //! The example routes (examples.md) on actix-web.
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, ResponseError, get, web};
 use propelauth_actix::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
 use serde_json::{Value, json};
+
+use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 
 /// Registers the example routes. The app must also hold the handle:
 /// `App::new().app_data(web::Data::new(auth)).configure(routes)`.
@@ -17,7 +19,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(admin_or_owner)
         .service(admin_only)
         .service(billing)
-        .service(billing_and_reports);
+        .service(billing_and_reports)
+        .service(org_users);
 }
 
 #[get("/healthz")]
@@ -70,4 +73,24 @@ async fn billing_and_reports(auth: PropelAuth, user: RequireUser, org_id: OrgId)
     let permissions = ["can_view_billing", "can_view_reports"];
     let org = auth.require_org_member_with_all_permissions(&user, &org_id, &permissions)?;
     Ok(web::Json(org.clone()))
+}
+
+/// The org's users from the backend API, for its members. The blocking call runs on tokio's
+/// blocking pool, never on the async workers.
+#[get("/api/org/{org_id}/users")]
+async fn org_users(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> HttpResponse {
+    if let Err(forbidden) = auth.require_org_member(&user, &org_id) {
+        return AuthRejection::from(forbidden).error_response();
+    }
+    let org_id = org_id.into_inner();
+    match auth
+        .spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+        .await
+    {
+        Ok(page) => HttpResponse::Ok().json(page),
+        Err(error) => {
+            eprintln!("backend API call failed: {error}");
+            HttpResponse::BadGateway().json(json!({ "detail": BACKEND_FAILURE_DETAIL }))
+        }
+    }
 }

@@ -1,9 +1,14 @@
 //! The example routes (examples.md) on axum.
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use propelauth_axum::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
+use propelauth_core::api::{ApiError, Page, UserMetadata};
+
+use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 use serde_json::{Value, json};
 
 /// The example server's router, with `auth` as its state.
@@ -20,6 +25,7 @@ pub fn router(auth: PropelAuth) -> Router {
             "/api/org/{org_id}/billing_and_reports",
             get(billing_and_reports),
         )
+        .route("/api/org/{org_id}/users", get(org_users))
         .with_state(auth)
 }
 
@@ -84,4 +90,26 @@ async fn billing_and_reports(
     let permissions = ["can_view_billing", "can_view_reports"];
     let org = auth.require_org_member_with_all_permissions(&user, &org_id, &permissions)?;
     Ok(Json(org.clone()))
+}
+
+/// The org's users from the backend API, for its members. The blocking call runs on tokio's
+/// blocking pool, never on the async workers.
+async fn org_users(
+    State(auth): State<PropelAuth>,
+    user: RequireUser,
+    Path(org_id): Path<String>,
+) -> Result<Json<Page<UserMetadata>>, Response> {
+    auth.require_org_member(&user, &org_id)
+        .map_err(|forbidden| AuthRejection::from(forbidden).into_response())?;
+    let page = auth
+        .spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+        .await
+        .map_err(backend_failure)?;
+    Ok(Json(page))
+}
+
+fn backend_failure(error: ApiError) -> Response {
+    eprintln!("backend API call failed: {error}");
+    let body = Json(json!({ "detail": BACKEND_FAILURE_DETAIL }));
+    (StatusCode::BAD_GATEWAY, body).into_response()
 }

@@ -111,6 +111,15 @@ pub fn sample_tokens() -> Vec<SampleToken> {
     ]
 }
 
+/// The body the examples answer (with 502) when a backend API call fails; the error itself
+/// goes to the log, not to the client.
+pub const BACKEND_FAILURE_DETAIL: &str = "The call to PropelAuth's backend API failed";
+
+/// Options of the examples' `fetch_users_in_org` call (the first page, 10 users).
+pub fn org_users_options() -> propelauth_core::api::FetchUsersInOrgOptions {
+    propelauth_core::api::FetchUsersInOrgOptions::default()
+}
+
 /// The sample org's id, for the curl lines.
 pub const SAMPLE_ORG_ID: &str = ACME_ORG_ID;
 

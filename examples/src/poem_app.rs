@@ -1,9 +1,13 @@
 //! The example routes (examples.md) on poem.
 
+use poem::error::ResponseError;
+use poem::http::StatusCode;
 use poem::web::{Json, Path};
-use poem::{Endpoint, EndpointExt, Route, get, handler};
+use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler};
 use propelauth_poem::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
 use serde_json::{Value, json};
+
+use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 
 /// The example app, with `auth` installed as data.
 pub fn app(auth: PropelAuth) -> impl Endpoint {
@@ -24,6 +28,7 @@ pub fn routes() -> Route {
             "/api/org/:org_id/billing_and_reports",
             get(billing_and_reports),
         )
+        .at("/api/org/:org_id/users", get(org_users))
 }
 
 #[handler]
@@ -76,4 +81,24 @@ fn billing_and_reports(auth: PropelAuth, user: RequireUser, Path(org_id): OrgId)
     let permissions = ["can_view_billing", "can_view_reports"];
     let org = auth.require_org_member_with_all_permissions(&user, &org_id, &permissions)?;
     Ok(Json(org.clone()))
+}
+
+/// The org's users from the backend API, for its members. The blocking call runs on tokio's
+/// blocking pool, never on the async workers.
+#[handler]
+async fn org_users(auth: PropelAuth, user: RequireUser, Path(org_id): OrgId) -> Response {
+    if let Err(forbidden) = auth.require_org_member(&user, &org_id) {
+        return AuthRejection::from(forbidden).as_response();
+    }
+    match auth
+        .spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+        .await
+    {
+        Ok(page) => Json(page).into_response(),
+        Err(error) => {
+            eprintln!("backend API call failed: {error}");
+            let body = Json(json!({ "detail": BACKEND_FAILURE_DETAIL }));
+            (StatusCode::BAD_GATEWAY, body).into_response()
+        }
+    }
 }

@@ -1,6 +1,9 @@
 //! The example routes (examples.md) on Rocket.
 
+use propelauth_core::api::{Page, UserMetadata};
 use propelauth_rocket::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
+
+use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 use rocket::serde::json::{Json, Value, json};
 use rocket::{Build, Rocket, State, get, routes};
 
@@ -21,7 +24,8 @@ pub fn app(rocket: Rocket<Build>, auth: PropelAuth) -> Rocket<Build> {
                 admin_or_owner,
                 admin_only,
                 billing,
-                billing_and_reports
+                billing_and_reports,
+                org_users
             ],
         )
 }
@@ -76,4 +80,33 @@ fn billing_and_reports(auth: Auth<'_>, user: RequireUser, org_id: &str) -> OrgRe
     let permissions = ["can_view_billing", "can_view_reports"];
     let org = auth.require_org_member_with_all_permissions(&user, org_id, &permissions)?;
     Ok(Json(org.clone()))
+}
+
+/// What the users route answers.
+#[derive(rocket::Responder)]
+enum OrgUsers {
+    Found(Json<Page<UserMetadata>>),
+    Refused(AuthRejection),
+    #[response(status = 502)]
+    BackendFailed(Value),
+}
+
+/// The org's users from the backend API, for its members. The blocking call runs on tokio's
+/// blocking pool, never on the async workers.
+#[get("/api/org/<org_id>/users")]
+async fn org_users(auth: Auth<'_>, user: RequireUser, org_id: &str) -> OrgUsers {
+    if let Err(forbidden) = auth.require_org_member(&user, org_id) {
+        return OrgUsers::Refused(forbidden.into());
+    }
+    let org_id = org_id.to_owned();
+    match auth
+        .spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+        .await
+    {
+        Ok(page) => OrgUsers::Found(Json(page)),
+        Err(error) => {
+            eprintln!("backend API call failed: {error}");
+            OrgUsers::BackendFailed(json!({ "detail": BACKEND_FAILURE_DETAIL }))
+        }
+    }
 }

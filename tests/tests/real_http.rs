@@ -12,7 +12,9 @@ use actix_web::{App, HttpServer, web};
 use propelauth_core::{Auth, AuthOptions};
 use propelauth_examples::{actix_app, axum_app};
 use propelauth_testing::StandIn;
-use propelauth_testing::cases::{ACME_ORG_ID, OWNER_USER_ID, member_token, owner_token};
+use propelauth_testing::cases::{
+    ACME_ORG_ID, MEMBER_USER_ID, OWNER_USER_ID, member_token, no_org_token, owner_token,
+};
 
 /// A server running on its own thread; stopped and joined on drop.
 struct Running {
@@ -237,6 +239,52 @@ fn check_over_http(server: &Running) {
     assert_eq!(forbidden.body, r#"{"detail":"Forbidden"}"#);
 }
 
+/// `GET /api/org/{org_id}/users`: a member gets the org's users from the backend API (the
+/// stand-in's answer); a non-member is refused before any backend call; a failing backend
+/// is a 502 that does not leak the error.
+fn check_org_users(server: &Running, stand_in: &StandIn) {
+    stand_in.clear_requests();
+    let path = format!("/api/org/{ACME_ORG_ID}/users");
+    let answer = get(server.address, &path, &member_token().sign());
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let page: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    let ids: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|user| user["user_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [OWNER_USER_ID, MEMBER_USER_ID]);
+    let requests = stand_in.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].path,
+        format!("/api/backend/v1/user/org/{ACME_ORG_ID}")
+    );
+
+    stand_in.clear_requests();
+    let outsider = get(server.address, &path, &no_org_token().sign());
+    assert_eq!(
+        (outsider.status, outsider.body.as_str()),
+        (403, r#"{"detail":"Forbidden"}"#)
+    );
+    assert!(
+        stand_in.requests().is_empty(),
+        "no backend call for a non-member"
+    );
+
+    let backend = format!("/api/backend/v1/user/org/{ACME_ORG_ID}");
+    stand_in.respond(
+        "GET",
+        &backend,
+        propelauth_testing::CannedResponse::text(500, "secret detail"),
+    );
+    let failed = get(server.address, &path, &member_token().sign());
+    assert_eq!(failed.status, 502);
+    assert!(!failed.body.contains("secret detail"), "{}", failed.body);
+    stand_in.clear_overrides();
+}
+
 fn auth_from_stand_in(stand_in: &StandIn) -> Auth {
     AuthOptions::new(stand_in.auth_url(), stand_in.api_key())
         .backend_base_url(stand_in.base_url())
@@ -249,6 +297,7 @@ fn axum_example_over_real_http() {
     let stand_in = StandIn::start().unwrap();
     let server = serve_axum(auth_from_stand_in(&stand_in));
     check_over_http(&server);
+    check_org_users(&server, &stand_in);
 }
 
 #[test]
@@ -256,6 +305,7 @@ fn actix_example_over_real_http() {
     let stand_in = StandIn::start().unwrap();
     let server = serve_actix(auth_from_stand_in(&stand_in));
     check_over_http(&server);
+    check_org_users(&server, &stand_in);
 }
 
 #[test]
@@ -263,6 +313,7 @@ fn rocket_example_over_real_http() {
     let stand_in = StandIn::start().unwrap();
     let server = serve_rocket(auth_from_stand_in(&stand_in));
     check_over_http(&server);
+    check_org_users(&server, &stand_in);
 }
 
 #[test]
@@ -270,4 +321,5 @@ fn poem_example_over_real_http() {
     let stand_in = StandIn::start().unwrap();
     let server = serve_poem(auth_from_stand_in(&stand_in));
     check_over_http(&server);
+    check_org_users(&server, &stand_in);
 }

@@ -306,7 +306,6 @@ impl fmt::Debug for AuthRejection {
             AuthError::Unauthorized(_) => "Unauthorized",
             AuthError::Forbidden(_) => "Forbidden",
             AuthError::MissingSetup(_) => "MissingSetup",
-            _ => "Other",
         };
         write!(f, "AuthRejection({} {kind})", self.0.rejection().status)
     }

@@ -581,7 +581,7 @@ impl Auth {
     /// use propelauth_core::api::{FetchUsersByQueryOptions, UserOrderBy};
     ///
     /// let auth = propelauth_core::init_auth("https://auth.example.com", "api-key")?;
-    /// let page = auth.fetch_users_by_query(FetchUsersByQueryOptions {
+    /// let page = auth.fetch_users_by_query(&FetchUsersByQueryOptions {
     ///     email_or_username: Some("@example.com".to_owned()),
     ///     order_by: UserOrderBy::LastActiveAtDesc,
     ///     ..Default::default()
@@ -631,7 +631,7 @@ impl Auth {
     /// let auth = propelauth_core::init_auth("https://auth.example.com", "api-key")?;
     /// let created = auth.create_user(
     ///     "ada@example.com",
-    ///     CreateUserOptions {
+    ///     &CreateUserOptions {
     ///         first_name: Some("Ada".to_owned()),
     ///         send_email_to_confirm_email_address: false,
     ///         ..Default::default()

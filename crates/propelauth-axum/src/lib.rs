@@ -226,3 +226,8 @@ struct GuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
+
+/// The examples of `docs/api.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/api.md")]
+struct ApiGuideDoctests;

@@ -1,12 +1,36 @@
-//! The example routes (examples.md) on axum.
+//! The example routes (examples.md) on axum, documented with utoipa: `/openapi.json` and
+//! Swagger UI at `/docs`.
 
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use propelauth_axum::openapi::BearerAuth;
 use propelauth_axum::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
 use serde_json::{Value, json};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
 
-/// The example server's router, with `auth` as its state.
+/// The OpenAPI document of the example routes: each route that takes the user lists the
+/// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security`.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "PropelAuth example (axum)"),
+    paths(
+        healthz,
+        whoami,
+        whoami_optional,
+        check,
+        admin_or_owner,
+        admin_only,
+        billing,
+        billing_and_reports
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// The example server's router, with `auth` as its state: the example routes, the OpenAPI
+/// document at `/openapi.json` and Swagger UI at `/docs`.
 pub fn router(auth: PropelAuth) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
@@ -20,17 +44,37 @@ pub fn router(auth: PropelAuth) -> Router {
             "/api/org/{org_id}/billing_and_reports",
             get(billing_and_reports),
         )
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
         .with_state(auth)
 }
 
+/// Liveness check, no token.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "`ok`", content_type = "text/plain")))]
 async fn healthz() -> &'static str {
     "ok"
 }
 
+/// require_user: the signed-in user.
+#[utoipa::path(
+    get,
+    path = "/api/whoami",
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The `User`", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+    )
+)]
 async fn whoami(RequireUser(user): RequireUser) -> Json<User> {
     Json(user)
 }
 
+/// optional_user: the user's id when a valid token is sent, `{}` otherwise.
+#[utoipa::path(
+    get,
+    path = "/api/whoami_optional",
+    security(("propelauth" = []), ()),
+    responses((status = 200, description = "`{\"user_id\": ...}` or `{}`", content_type = "application/json"))
+)]
 async fn whoami_optional(user: Option<RequireUser>) -> Json<Value> {
     Json(match user {
         Some(user) => json!({ "user_id": user.user_id }),
@@ -40,6 +84,18 @@ async fn whoami_optional(user: Option<RequireUser>) -> Json<Value> {
 
 type OrgResult = Result<Json<OrgMemberInfo>, AuthRejection>;
 
+/// require_org_member.
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/check",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member of the org"),
+    )
+)]
 async fn check(
     State(auth): State<PropelAuth>,
     user: RequireUser,
@@ -49,6 +105,18 @@ async fn check(
     Ok(Json(org.clone()))
 }
 
+/// require_org_member_with_minimum_role "Admin".
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/admin_or_owner",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or below Admin"),
+    )
+)]
 async fn admin_or_owner(
     State(auth): State<PropelAuth>,
     user: RequireUser,
@@ -58,6 +126,18 @@ async fn admin_or_owner(
     Ok(Json(org.clone()))
 }
 
+/// require_org_member_with_exact_role "Admin".
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/admin_only",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or not exactly Admin"),
+    )
+)]
 async fn admin_only(
     State(auth): State<PropelAuth>,
     user: RequireUser,
@@ -67,6 +147,18 @@ async fn admin_only(
     Ok(Json(org.clone()))
 }
 
+/// require_org_member_with_permission "can_view_billing".
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/billing",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or without can_view_billing"),
+    )
+)]
 async fn billing(
     State(auth): State<PropelAuth>,
     user: RequireUser,
@@ -76,6 +168,18 @@ async fn billing(
     Ok(Json(org.clone()))
 }
 
+/// require_org_member_with_all_permissions ["can_view_billing", "can_view_reports"].
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/billing_and_reports",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or without both permissions"),
+    )
+)]
 async fn billing_and_reports(
     State(auth): State<PropelAuth>,
     user: RequireUser,

@@ -186,6 +186,11 @@ fn the_actix_example_serves_api_docs() {
 }
 
 #[test]
+fn the_poem_example_serves_api_docs() {
+    check_api_docs(env!("CARGO_BIN_EXE_poem"));
+}
+
+#[test]
 fn a_bad_port_is_reported() {
     let output = Command::new(env!("CARGO_BIN_EXE_axum"))
         .env("PORT", "http")

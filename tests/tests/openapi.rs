@@ -290,3 +290,63 @@ mod actix {
         check_framework("actix-web", get, utoipa_swagger_ui_loads_the_spec);
     }
 }
+
+/// poem-openapi's Swagger UI: the page carries the document itself (`let spec = {...}`).
+fn poem_swagger_ui_loads_the_spec(framework: &str, _: &str, page: &str, _: Get<'_>) {
+    assert!(
+        page.contains("SwaggerUIBundle"),
+        "{framework}: not Swagger UI"
+    );
+    let spec = page
+        .split_once("let spec = ")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("{framework}: the page holds no spec"));
+    assert!(spec.contains("\"securitySchemes\""), "{framework}");
+    assert!(spec.contains("\"propelauth\""), "{framework}");
+    assert!(spec.contains("\"/api/whoami\""), "{framework}");
+}
+
+mod poem {
+    use ::poem::http::header::{AUTHORIZATION, CONTENT_TYPE, LOCATION};
+    use ::poem::test::TestClient;
+    use propelauth_examples::poem_app;
+    use propelauth_poem::PropelAuth;
+
+    use super::*;
+
+    #[test]
+    fn poem_documents_the_bearer_scheme_and_serves_swagger_ui() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = TestClient::new(poem_app::app(PropelAuth::from(test_auth(false))));
+        let get = |path: &str, authorization: Option<&str>| {
+            runtime.block_on(async {
+                let mut request = client.get(path);
+                if let Some(value) = authorization {
+                    request = request.header(AUTHORIZATION, value);
+                }
+                let response = request.send().await.0;
+                let header = |name| {
+                    response
+                        .headers()
+                        .get(name)
+                        .map(|value: &::poem::http::HeaderValue| value.to_str().unwrap().to_owned())
+                };
+                let (status, location, content_type) = (
+                    response.status().as_u16(),
+                    header(LOCATION),
+                    header(CONTENT_TYPE),
+                );
+                Answer {
+                    status,
+                    location,
+                    content_type,
+                    body: response.into_body().into_vec().await.unwrap(),
+                }
+            })
+        };
+        check_framework("poem", get, poem_swagger_ui_loads_the_spec);
+    }
+}

@@ -191,6 +191,11 @@ fn the_poem_example_serves_api_docs() {
 }
 
 #[test]
+fn the_rocket_example_serves_api_docs() {
+    check_api_docs(env!("CARGO_BIN_EXE_rocket"));
+}
+
+#[test]
 fn a_bad_port_is_reported() {
     let output = Command::new(env!("CARGO_BIN_EXE_axum"))
         .env("PORT", "http")

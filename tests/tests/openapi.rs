@@ -350,3 +350,65 @@ mod poem {
         check_framework("poem", get, poem_swagger_ui_loads_the_spec);
     }
 }
+
+/// rocket_okapi's Swagger UI: the page loads `swagger-initializer.js`, which reads
+/// `swagger-ui-config.json`, which names `/openapi.json`.
+fn rocket_swagger_ui_loads_the_spec(framework: &str, page_path: &str, page: &str, get: Get<'_>) {
+    assert!(page.contains("swagger-ui"), "{framework}: {page}");
+    assert!(
+        page.contains("swagger-initializer.js"),
+        "{framework}: {page}"
+    );
+    let directory = page_path.trim_end_matches("index.html");
+    let initializer = get(&format!("{directory}swagger-initializer.js")).text();
+    assert!(
+        initializer.contains("./swagger-ui-config.json"),
+        "{framework}: {initializer}"
+    );
+    let config = get(&format!("{directory}swagger-ui-config.json"));
+    assert_eq!(config.status, 200, "{framework}");
+    let config: Value = serde_json::from_slice(&config.body).unwrap();
+    assert_eq!(config["url"], "/openapi.json", "{framework}: {config}");
+}
+
+mod rocket {
+    use ::rocket::http::Header;
+    use ::rocket::local::asynchronous::Client;
+    use propelauth_conformance::rocket_driver::quiet_rocket;
+    use propelauth_examples::rocket_app;
+    use propelauth_rocket::PropelAuth;
+
+    use super::*;
+
+    #[test]
+    fn rocket_documents_the_bearer_scheme_and_serves_swagger_ui() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let app = rocket_app::app(quiet_rocket(), PropelAuth::from(test_auth(false)));
+        let client = runtime.block_on(Client::untracked(app)).unwrap();
+        let get = |path: &str, authorization: Option<&str>| {
+            runtime.block_on(async {
+                let mut request = client.get(path.to_owned());
+                if let Some(value) = authorization {
+                    request = request.header(Header::new("Authorization", value.to_owned()));
+                }
+                let response = request.dispatch().await;
+                let header = |name| response.headers().get_one(name).map(str::to_owned);
+                let (status, location, content_type) = (
+                    response.status().code,
+                    header("Location"),
+                    header("Content-Type"),
+                );
+                Answer {
+                    status,
+                    location,
+                    content_type,
+                    body: response.into_bytes().await.unwrap_or_default(),
+                }
+            })
+        };
+        check_framework("rocket", get, rocket_swagger_ui_loads_the_spec);
+    }
+}

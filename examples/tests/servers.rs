@@ -139,6 +139,8 @@ fn check_development_mode(binary: &str) {
 /// and a sample token sent as the Authorize button sends it gets a 200.
 fn check_api_docs(binary: &str) {
     let server = start(binary);
+    let docs = format!("API docs: {}/docs", server.base_url);
+    assert!(server.banner.contains(&docs), "{}", server.banner);
     let (status, page) = get(&server, "/docs", None);
     assert_eq!(status, 200, "{page}");
     assert!(page.to_lowercase().contains("swagger"), "{page}");

@@ -214,3 +214,59 @@ pub fn document_optional_users(spec: &mut OpenApi) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rocket_okapi::okapi::openapi3::{Components, Operation, PathItem};
+
+    use super::*;
+
+    fn spec(registered: bool, security: Vec<SecurityRequirement>) -> OpenApi {
+        let mut spec = OpenApi::default();
+        if registered {
+            let mut components = Components::default();
+            components
+                .security_schemes
+                .insert(SECURITY_SCHEME.to_owned(), RefOr::Object(security_scheme()));
+            spec.components = Some(components);
+        }
+        let operation = Operation {
+            security: Some(security),
+            ..Operation::default()
+        };
+        let path = PathItem {
+            get: Some(operation),
+            ..PathItem::default()
+        };
+        spec.paths.insert("/route".to_owned(), path);
+        spec
+    }
+
+    fn security_of(spec: &OpenApi) -> Option<Vec<SecurityRequirement>> {
+        spec.paths["/route"].get.as_ref()?.security.clone()
+    }
+
+    #[test]
+    fn optional_operations_accept_the_token_or_nothing() {
+        let mut document = spec(true, vec![SecurityRequirement::default()]);
+        document_optional_users(&mut document);
+        assert_eq!(
+            security_of(&document),
+            Some(vec![token_required(), SecurityRequirement::default()])
+        );
+    }
+
+    #[test]
+    fn required_operations_and_foreign_specs_are_left_alone() {
+        let mut required = spec(true, vec![token_required()]);
+        document_optional_users(&mut required);
+        assert_eq!(security_of(&required), Some(vec![token_required()]));
+
+        let mut unregistered = spec(false, vec![SecurityRequirement::default()]);
+        document_optional_users(&mut unregistered);
+        assert_eq!(
+            security_of(&unregistered),
+            Some(vec![SecurityRequirement::default()])
+        );
+    }
+}

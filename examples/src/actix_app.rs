@@ -1,12 +1,37 @@
-//! The example routes (examples.md) on actix-web.
+//! The example routes (examples.md) on actix-web, documented with utoipa: `/openapi.json`
+//! and Swagger UI at `/docs`.
 
 use actix_web::{HttpResponse, ResponseError, get, web};
+use propelauth_actix::openapi::BearerAuth;
 use propelauth_actix::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
 use serde_json::{Value, json};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 
-/// Registers the example routes. The app must also hold the handle:
+/// The OpenAPI document of the example routes: each route that takes the user lists the
+/// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security`.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "PropelAuth example (actix-web)"),
+    paths(
+        healthz,
+        whoami,
+        whoami_optional,
+        check,
+        admin_or_owner,
+        admin_only,
+        billing,
+        billing_and_reports,
+        org_users
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// Registers the example routes, the OpenAPI document at `/openapi.json` and Swagger UI at
+/// `/docs` (which redirects to `/docs/`). The app must also hold the handle:
 /// `App::new().app_data(web::Data::new(auth)).configure(routes)`.
 ///
 /// Handlers take the handle as an extractor (`auth: PropelAuth`) for the org checks.
@@ -20,19 +45,40 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(admin_only)
         .service(billing)
         .service(billing_and_reports)
-        .service(org_users);
+        .service(org_users)
+        .service(web::redirect("/docs", "/docs/"))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()));
 }
 
+/// Liveness check, no token.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "`ok`", content_type = "text/plain")))]
 #[get("/healthz")]
 async fn healthz() -> &'static str {
     "ok"
 }
 
+/// require_user: the signed-in user.
+#[utoipa::path(
+    get,
+    path = "/api/whoami",
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The `User`", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+    )
+)]
 #[get("/api/whoami")]
 async fn whoami(RequireUser(user): RequireUser) -> web::Json<User> {
     web::Json(user)
 }
 
+/// optional_user: the user's id when a valid token is sent, `{}` otherwise.
+#[utoipa::path(
+    get,
+    path = "/api/whoami_optional",
+    security(("propelauth" = []), ()),
+    responses((status = 200, description = "`{\"user_id\": ...}` or `{}`", content_type = "application/json"))
+)]
 #[get("/api/whoami_optional")]
 async fn whoami_optional(OptionalUser(user): OptionalUser) -> web::Json<Value> {
     web::Json(match user {
@@ -44,30 +90,90 @@ async fn whoami_optional(OptionalUser(user): OptionalUser) -> web::Json<Value> {
 type OrgId = web::Path<String>;
 type OrgResult = Result<web::Json<OrgMemberInfo>, AuthRejection>;
 
+/// require_org_member.
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/check",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member of the org"),
+    )
+)]
 #[get("/api/org/{org_id}/check")]
 async fn check(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let org = auth.require_org_member(&user, &org_id)?;
     Ok(web::Json(org.clone()))
 }
 
+/// require_org_member_with_minimum_role "Admin".
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/admin_or_owner",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or below Admin"),
+    )
+)]
 #[get("/api/org/{org_id}/admin_or_owner")]
 async fn admin_or_owner(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let org = auth.require_org_member_with_minimum_role(&user, &org_id, "Admin")?;
     Ok(web::Json(org.clone()))
 }
 
+/// require_org_member_with_exact_role "Admin".
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/admin_only",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or not exactly Admin"),
+    )
+)]
 #[get("/api/org/{org_id}/admin_only")]
 async fn admin_only(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let org = auth.require_org_member_with_exact_role(&user, &org_id, "Admin")?;
     Ok(web::Json(org.clone()))
 }
 
+/// require_org_member_with_permission "can_view_billing".
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/billing",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or without can_view_billing"),
+    )
+)]
 #[get("/api/org/{org_id}/billing")]
 async fn billing(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let org = auth.require_org_member_with_permission(&user, &org_id, "can_view_billing")?;
     Ok(web::Json(org.clone()))
 }
 
+/// require_org_member_with_all_permissions ["can_view_billing", "can_view_reports"].
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/billing_and_reports",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or without both permissions"),
+    )
+)]
 #[get("/api/org/{org_id}/billing_and_reports")]
 async fn billing_and_reports(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let permissions = ["can_view_billing", "can_view_reports"];
@@ -77,6 +183,18 @@ async fn billing_and_reports(auth: PropelAuth, user: RequireUser, org_id: OrgId)
 
 /// The org's users from the backend API, for its members. The blocking call runs on tokio's
 /// blocking pool, never on the async workers.
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/users",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "A page of the org's users (`fetch_users_in_org`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member of the org"),
+        (status = 502, description = "The backend API call failed"),
+    )
+)]
 #[get("/api/org/{org_id}/users")]
 async fn org_users(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> HttpResponse {
     if let Err(forbidden) = auth.require_org_member(&user, &org_id) {

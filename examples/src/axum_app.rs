@@ -1,17 +1,42 @@
-//! The example routes (examples.md) on axum.
+//! The example routes (examples.md) on axum, documented with utoipa: `/openapi.json` and
+//! Swagger UI at `/docs`.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use propelauth_axum::openapi::BearerAuth;
 use propelauth_axum::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
 use propelauth_core::api::{ApiError, Page, UserMetadata};
 
 use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 use serde_json::{Value, json};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
 
-/// The example server's router, with `auth` as its state.
+/// The OpenAPI document of the example routes: each route that takes the user lists the
+/// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security`.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "PropelAuth example (axum)"),
+    paths(
+        healthz,
+        whoami,
+        whoami_optional,
+        check,
+        admin_or_owner,
+        admin_only,
+        billing,
+        billing_and_reports,
+        org_users
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// The example server's router, with `auth` as its state: the example routes, the OpenAPI
+/// document at `/openapi.json` and Swagger UI at `/docs`.
 pub fn router(auth: PropelAuth) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
@@ -26,17 +51,37 @@ pub fn router(auth: PropelAuth) -> Router {
             get(billing_and_reports),
         )
         .route("/api/org/{org_id}/users", get(org_users))
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
         .with_state(auth)
 }
 
+/// Liveness check, no token.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "`ok`", content_type = "text/plain")))]
 async fn healthz() -> &'static str {
     "ok"
 }
 
+/// require_user: the signed-in user.
+#[utoipa::path(
+    get,
+    path = "/api/whoami",
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The `User`", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+    )
+)]
 async fn whoami(RequireUser(user): RequireUser) -> Json<User> {
     Json(user)
 }
 
+/// optional_user: the user's id when a valid token is sent, `{}` otherwise.
+#[utoipa::path(
+    get,
+    path = "/api/whoami_optional",
+    security(("propelauth" = []), ()),
+    responses((status = 200, description = "`{\"user_id\": ...}` or `{}`", content_type = "application/json"))
+)]
 async fn whoami_optional(user: Option<RequireUser>) -> Json<Value> {
     Json(match user {
         Some(user) => json!({ "user_id": user.user_id }),
@@ -46,6 +91,18 @@ async fn whoami_optional(user: Option<RequireUser>) -> Json<Value> {
 
 type OrgResult = Result<Json<OrgMemberInfo>, AuthRejection>;
 
+/// require_org_member.
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/check",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member of the org"),
+    )
+)]
 async fn check(
     State(auth): State<PropelAuth>,
     user: RequireUser,
@@ -55,6 +112,18 @@ async fn check(
     Ok(Json(org.clone()))
 }
 
+/// require_org_member_with_minimum_role "Admin".
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/admin_or_owner",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or below Admin"),
+    )
+)]
 async fn admin_or_owner(
     State(auth): State<PropelAuth>,
     user: RequireUser,
@@ -64,6 +133,18 @@ async fn admin_or_owner(
     Ok(Json(org.clone()))
 }
 
+/// require_org_member_with_exact_role "Admin".
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/admin_only",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or not exactly Admin"),
+    )
+)]
 async fn admin_only(
     State(auth): State<PropelAuth>,
     user: RequireUser,
@@ -73,6 +154,18 @@ async fn admin_only(
     Ok(Json(org.clone()))
 }
 
+/// require_org_member_with_permission "can_view_billing".
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/billing",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or without can_view_billing"),
+    )
+)]
 async fn billing(
     State(auth): State<PropelAuth>,
     user: RequireUser,
@@ -82,6 +175,18 @@ async fn billing(
     Ok(Json(org.clone()))
 }
 
+/// require_org_member_with_all_permissions ["can_view_billing", "can_view_reports"].
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/billing_and_reports",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member, or without both permissions"),
+    )
+)]
 async fn billing_and_reports(
     State(auth): State<PropelAuth>,
     user: RequireUser,
@@ -94,6 +199,18 @@ async fn billing_and_reports(
 
 /// The org's users from the backend API, for its members. The blocking call runs on tokio's
 /// blocking pool, never on the async workers.
+#[utoipa::path(
+    get,
+    path = "/api/org/{org_id}/users",
+    params(("org_id" = String, Path, description = "The org's id")),
+    security(("propelauth" = [])),
+    responses(
+        (status = 200, description = "A page of the org's users (`fetch_users_in_org`)", content_type = "application/json"),
+        (status = 401, description = "No valid access token"),
+        (status = 403, description = "Not a member of the org"),
+        (status = 502, description = "The backend API call failed"),
+    )
+)]
 async fn org_users(
     State(auth): State<PropelAuth>,
     user: RequireUser,

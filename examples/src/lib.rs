@@ -146,7 +146,8 @@ pub fn listen_address_from_env() -> Result<SocketAddr, SetupError> {
 }
 
 /// What a server prints before serving in development mode: the warning, a token per sample
-/// user (as shell `export` lines) and `curl` lines for every route, pointing at `base_url`.
+/// user (as shell `export` lines), `curl` lines for every route, pointing at `base_url`, and
+/// where the API docs are.
 pub fn development_banner(base_url: &str) -> String {
     let samples = sample_tokens();
     let mut banner = format!("{DEVELOPMENT_WARNING}\n\nSample users (tokens valid 24 h):\n");
@@ -219,5 +220,16 @@ pub fn development_banner(base_url: &str) -> String {
         };
         let _ = writeln!(banner, "  curl -i {header}{base_url}{path}   # {outcome}");
     }
+    let _ = writeln!(
+        banner,
+        "\nAPI docs: {base_url}/docs (Swagger UI; document at {base_url}/openapi.json).\n  \
+         Click Authorize, paste a token above (the eyJ... string alone, without `Bearer`), \
+         then Try it out on GET /api/whoami."
+    );
     banner
 }
+
+/// The examples of `docs/api-docs.md` (all four frameworks), compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/api-docs.md")]
+struct ApiDocsDoctests;

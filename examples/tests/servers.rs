@@ -134,6 +134,29 @@ fn check_development_mode(binary: &str) {
     assert_eq!(get(&server, &billing, Some(&owner)).0, 200);
 }
 
+/// The API docs over real HTTP, as a browser would open them: `/docs` (following redirects)
+/// is Swagger UI's HTML page, `/openapi.json` the document with the PropelAuth bearer scheme,
+/// and a sample token sent as the Authorize button sends it gets a 200.
+fn check_api_docs(binary: &str) {
+    let server = start(binary);
+    let docs = format!("API docs: {}/docs", server.base_url);
+    assert!(server.banner.contains(&docs), "{}", server.banner);
+    let (status, page) = get(&server, "/docs", None);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.to_lowercase().contains("swagger"), "{page}");
+    let (status, document) = get(&server, "/openapi.json", None);
+    assert_eq!(status, 200, "{document}");
+    let document: serde_json::Value = serde_json::from_str(&document).unwrap();
+    let scheme = &document["components"]["securitySchemes"]["propelauth"];
+    assert_eq!(scheme["scheme"], "bearer", "{document}");
+    assert_eq!(
+        document["paths"]["/api/whoami"]["get"]["security"],
+        serde_json::json!([{ "propelauth": [] }])
+    );
+    let owner = exported(&server.banner, "OWNER");
+    assert_eq!(get(&server, "/api/whoami", Some(&owner)).0, 200);
+}
+
 #[test]
 fn the_axum_example_runs_in_development_mode() {
     check_development_mode(env!("CARGO_BIN_EXE_axum"));
@@ -152,6 +175,26 @@ fn the_rocket_example_runs_in_development_mode() {
 #[test]
 fn the_poem_example_runs_in_development_mode() {
     check_development_mode(env!("CARGO_BIN_EXE_poem"));
+}
+
+#[test]
+fn the_axum_example_serves_api_docs() {
+    check_api_docs(env!("CARGO_BIN_EXE_axum"));
+}
+
+#[test]
+fn the_actix_example_serves_api_docs() {
+    check_api_docs(env!("CARGO_BIN_EXE_actix"));
+}
+
+#[test]
+fn the_poem_example_serves_api_docs() {
+    check_api_docs(env!("CARGO_BIN_EXE_poem"));
+}
+
+#[test]
+fn the_rocket_example_serves_api_docs() {
+    check_api_docs(env!("CARGO_BIN_EXE_rocket"));
 }
 
 #[test]

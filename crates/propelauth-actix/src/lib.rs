@@ -41,7 +41,14 @@
 //! `web::Data<PropelAuth>` or as a plain `PropelAuth` (`app_data(auth.clone())`). When neither
 //! is registered they answer 500 with a message naming the missing step; actix offers no
 //! start-up check for app data.
+//!
+//! With the feature `openapi`, the module `openapi` registers the `propelauth` bearer (JWT)
+//! security scheme in a utoipa document, for Swagger UI's Authorize button
+//! (see `docs/api-docs.md`).
 #![deny(missing_docs)]
+
+#[cfg(feature = "openapi")]
+pub mod openapi;
 
 use std::fmt;
 use std::future::{Ready, ready};

@@ -41,7 +41,14 @@
 //! The extractors find the handle through [`FromRef`], so a router whose state does not hold a
 //! `PropelAuth` does not compile: there is no "forgot to install auth" at run time. With your
 //! own state type, derive `FromRef` (axum's `macros` feature) or implement it by hand.
+//!
+//! With the feature `openapi`, the module `openapi` registers the `propelauth` bearer (JWT)
+//! security scheme in a utoipa document, for Swagger UI's Authorize button
+//! (see `docs/api-docs.md`).
 #![deny(missing_docs)]
+
+#[cfg(feature = "openapi")]
+pub mod openapi;
 
 use std::convert::Infallible;
 use std::ops::Deref;

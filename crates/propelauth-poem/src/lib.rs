@@ -45,7 +45,15 @@
 //!
 //! Prefer [`OptionalUser`] to `Option<RequireUser>`: poem's `Option` swallows every error,
 //! so it would also turn that missing-set-up 500 into a silent `None`.
+//!
+//! With the feature `openapi`, the module `openapi` offers the same extractors as poem-openapi
+//! security schemes (`BearerUser`, `OptionalBearerUser`), so `#[OpenApi]` operations document
+//! the `propelauth` bearer (JWT) scheme for Swagger UI's Authorize button
+//! (see `docs/api-docs.md`).
 #![deny(missing_docs)]
+
+#[cfg(feature = "openapi")]
+pub mod openapi;
 
 use std::fmt;
 use std::ops::Deref;

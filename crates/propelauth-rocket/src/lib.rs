@@ -56,7 +56,14 @@
 //!
 //! The validation result is cached per request: several guards on one route validate the
 //! token once.
+//!
+//! With the feature `openapi`, the guards implement rocket_okapi's `OpenApiFromRequest`, so
+//! `#[openapi]` routes document the `propelauth` bearer (JWT) scheme for Swagger UI's
+//! Authorize button (module `openapi`, and `docs/api-docs.md`).
 #![deny(missing_docs)]
+
+#[cfg(feature = "openapi")]
+pub mod openapi;
 
 use std::fmt;
 use std::io::Cursor;

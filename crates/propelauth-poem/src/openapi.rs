@@ -51,7 +51,7 @@
 //! org checks' errors convert into it with `?`, as with the plain handlers.
 //!
 //! The schemes behave exactly as the plain extractors: [`BearerUser`] answers the same 401
-//! (body, `WWW-Authenticate`) as [`RequireUser`](crate::RequireUser), both answer the same 500
+//! (body, `WWW-Authenticate`) as [`RequireUser`], both answer the same 500
 //! when no handle was installed with `.data(auth)`.
 //!
 //! They implement [`ApiExtractor`] directly rather than through `#[derive(SecurityScheme)]`:

@@ -5,6 +5,8 @@
 //! `test_auth_options()`:
 //!
 //! - `core_validation`: `Auth::validate_authorization_header` alone.
+//! - `user_clone`: a clone of that `User`, dropped (what the unprotected routes pay for their
+//!   user, and what Rocket's guard pays on top of validation).
 //! - `<framework>/unprotected`: `GET /unprotected` through a small dedicated app, whose
 //!   handler answers `Json` of a `User` cloned from a fixture validated beforehand (the same
 //!   JSON the protected route answers). The request carries the same `Authorization`
@@ -13,12 +15,22 @@
 //! - `<framework>/protected`: `GET /protected`, whose handler takes `RequireUser` and answers
 //!   `Json(user)`.
 //!
-//! `<framework>` is `axum` (the router called with `tower::ServiceExt::oneshot` on a
-//! current-thread tokio runtime, body read with `axum::body::to_bytes`) or `actix-web`
-//! (`actix_web::test::init_service` / `call_service` / `read_body` in one actix
-//! `System`). Every iteration builds its request, routes it, runs the handler and reads the
-//! whole response body; both routes of a framework do exactly the same apart from where the
-//! user comes from (the extractor, or a clone of the fixture).
+//! `<framework>` is
+//!
+//! - `axum`: the router called with `tower::ServiceExt::oneshot` on a current-thread tokio
+//!   runtime, body read with `axum::body::to_bytes`;
+//! - `actix-web`: `actix_web::test::init_service` / `call_service` / `read_body` in one
+//!   actix `System`;
+//! - `rocket`: the handle managed, PropelAuth's catchers registered, quiet config, driven by
+//!   `rocket::local::asynchronous::Client::untracked` on a current-thread tokio runtime, body
+//!   read with `LocalResponse::into_bytes`. The unprotected handler takes the fixture's user
+//!   from managed state (`&State<FixtureUser>`), Rocket's handlers being plain functions;
+//! - `poem`: a `Route` with `.data(PropelAuth)`, driven by `poem::test::TestClient` on a
+//!   current-thread tokio runtime, body read with `Body::into_vec`.
+//!
+//! Every iteration builds its request, routes it, runs the handler and reads the whole
+//! response body; both routes of a framework do exactly the same apart from where the user
+//! comes from (the extractor, or a clone of the fixture).
 //!
 //! The adapter's overhead is `protected − unprotected`; relative to core it is
 //! `(protected − unprotected) ÷ core_validation`, with a target of ≤ 1.10. Figures and
@@ -67,10 +79,13 @@ impl Fixture {
 }
 
 fn bench_core(c: &mut Criterion, fixture: &Fixture) {
-    let Fixture { auth, header, .. } = fixture;
+    let Fixture { auth, header, user } = fixture;
     c.bench_function("core_validation", |b| {
         b.iter(|| auth.validate_authorization_header(Some(black_box(header.as_slice()))))
     });
+    // What the unprotected routes pay for their user, and what Rocket's guard pays on top of
+    // validation (it clones the user out of the request-local cache): a clone, then its drop.
+    c.bench_function("user_clone", |b| b.iter(|| User::clone(black_box(user))));
 }
 
 mod axum_app {
@@ -244,11 +259,178 @@ mod actix_app {
     }
 }
 
+mod rocket_app {
+    use criterion::Criterion;
+    use propelauth_rocket::{PropelAuth, RequireUser, User};
+    use rocket::http::{Header, Status};
+    use rocket::local::asynchronous::Client;
+    use rocket::serde::json::Json;
+    use rocket::{State, get, routes};
+
+    use crate::Fixture;
+
+    /// The fixture's user, managed for the unprotected route: Rocket's handlers are plain
+    /// functions, so the user comes from managed state.
+    struct FixtureUser(User);
+
+    #[get("/unprotected")]
+    fn unprotected(user: &State<FixtureUser>) -> Json<User> {
+        Json(user.0.clone())
+    }
+
+    #[get("/protected")]
+    fn protected(user: RequireUser) -> Json<User> {
+        Json(user.0)
+    }
+
+    /// One request, answered and read whole.
+    async fn answer(
+        client: &Client,
+        path: &str,
+        authorization: Option<&'static str>,
+    ) -> (Status, Vec<u8>) {
+        let mut request = client.get(path);
+        if let Some(value) = authorization {
+            request = request.header(Header::new("Authorization", value));
+        }
+        let response = request.dispatch().await;
+        let status = response.status();
+        (status, response.into_bytes().await.unwrap())
+    }
+
+    pub(crate) fn bench(c: &mut Criterion, fixture: &Fixture) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let rocket = propelauth_conformance::rocket_driver::quiet_rocket()
+            .manage(PropelAuth::from(fixture.auth.clone()))
+            .manage(FixtureUser(fixture.user.clone()))
+            .register("/", propelauth_rocket::catchers())
+            .mount("/", routes![unprotected, protected]);
+        let client = runtime.block_on(Client::untracked(rocket)).unwrap();
+        // `'static`, so that `Header::new` borrows it instead of copying 1.4 KB per request.
+        let header: &'static str = String::from_utf8(fixture.header.clone()).unwrap().leak();
+
+        let (status, protected_body) =
+            runtime.block_on(answer(&client, "/protected", Some(header)));
+        assert_eq!(status, Status::Ok, "rocket: protected answers 200");
+        let (status, unprotected_body) =
+            runtime.block_on(answer(&client, "/unprotected", Some(header)));
+        assert_eq!(status, Status::Ok, "rocket: unprotected answers 200");
+        assert_eq!(
+            protected_body, unprotected_body,
+            "rocket: both routes answer the same JSON"
+        );
+        let (status, _) = runtime.block_on(answer(&client, "/protected", None));
+        assert_eq!(
+            status,
+            Status::Unauthorized,
+            "rocket: no header answers 401"
+        );
+
+        let mut group = c.benchmark_group("rocket");
+        for route in ["unprotected", "protected"] {
+            let path = format!("/{route}");
+            group.bench_function(route, |b| {
+                b.iter(|| runtime.block_on(answer(&client, &path, Some(header))))
+            });
+        }
+        group.finish();
+    }
+}
+
+mod poem_app {
+    use criterion::Criterion;
+    use poem::endpoint::{BoxEndpoint, make_sync};
+    use poem::http::header::AUTHORIZATION;
+    use poem::http::{HeaderValue, StatusCode};
+    use poem::test::TestClient;
+    use poem::web::Json;
+    use poem::{EndpointExt, Response, Route, get, handler};
+    use propelauth_poem::{PropelAuth, RequireUser, User};
+
+    use crate::Fixture;
+
+    #[handler]
+    fn protected(RequireUser(user): RequireUser) -> Json<User> {
+        Json(user)
+    }
+
+    fn app(fixture: &Fixture) -> BoxEndpoint<'static, Response> {
+        // poem shares its endpoints between requests (no clone per request): the closure can
+        // own the user.
+        let user = fixture.user.clone();
+        Route::new()
+            .at(
+                "/unprotected",
+                get(make_sync(move |_| Json(User::clone(&user)))),
+            )
+            .at("/protected", get(protected))
+            .data(PropelAuth::from(fixture.auth.clone()))
+            .map_to_response()
+            .boxed()
+    }
+
+    type Client = TestClient<BoxEndpoint<'static, Response>>;
+
+    /// One request, answered and read whole.
+    async fn answer(
+        client: &Client,
+        path: &str,
+        authorization: Option<&HeaderValue>,
+    ) -> (StatusCode, Vec<u8>) {
+        let mut request = client.get(path);
+        if let Some(value) = authorization {
+            request = request.header(AUTHORIZATION, value.clone());
+        }
+        let response = request.send().await;
+        let status = response.0.status();
+        (status, response.0.into_body().into_vec().await.unwrap())
+    }
+
+    pub(crate) fn bench(c: &mut Criterion, fixture: &Fixture) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let client = TestClient::new(app(fixture));
+        let header = HeaderValue::from_bytes(&fixture.header).unwrap();
+
+        let (status, protected_body) =
+            runtime.block_on(answer(&client, "/protected", Some(&header)));
+        assert_eq!(status, StatusCode::OK, "poem: protected answers 200");
+        let (status, unprotected_body) =
+            runtime.block_on(answer(&client, "/unprotected", Some(&header)));
+        assert_eq!(status, StatusCode::OK, "poem: unprotected answers 200");
+        assert_eq!(
+            protected_body, unprotected_body,
+            "poem: both routes answer the same JSON"
+        );
+        let (status, _) = runtime.block_on(answer(&client, "/protected", None));
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "poem: no header answers 401"
+        );
+
+        let mut group = c.benchmark_group("poem");
+        for route in ["unprotected", "protected"] {
+            let path = format!("/{route}");
+            group.bench_function(route, |b| {
+                b.iter(|| runtime.block_on(answer(&client, &path, Some(&header))))
+            });
+        }
+        group.finish();
+    }
+}
+
 fn bench_adapters(c: &mut Criterion) {
     let fixture = Fixture::new();
     bench_core(c, &fixture);
     axum_app::bench(c, &fixture);
     actix_app::bench(c, &fixture);
+    rocket_app::bench(c, &fixture);
+    poem_app::bench(c, &fixture);
 }
 
 criterion_group! {

@@ -86,6 +86,19 @@ impl<T> Page<T> {
     }
 }
 
+/// A mutation addressed by a user or org id that must be a UUID: `false` without a request
+/// otherwise, `true` on 2xx, `false` on 404. `call` gets the id as a path segment.
+pub(crate) fn checked_mutation(
+    auth: &crate::Auth,
+    id: &str,
+    call: impl FnOnce(&str) -> call::Call,
+) -> Result<bool, ApiError> {
+    if !is_uuid(id) {
+        return Ok(false);
+    }
+    auth.backend().send(call(&call::segment(id)))?.into_found()
+}
+
 /// Whether `id` is a canonical lower-case hyphenated UUID (any version), the only form of
 /// user and org ids PropelAuth issues.
 pub(crate) fn is_uuid(id: &str) -> bool {

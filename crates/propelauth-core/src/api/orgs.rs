@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::call::{Body, Call, segment};
-use super::{ApiError, Page, is_uuid};
+use super::{ApiError, Page, checked_mutation, is_uuid};
 use crate::Auth;
 use crate::user::SamlProvider;
 
@@ -327,19 +327,6 @@ pub struct SamlSpMetadata {
     /// The single-logout URL.
     #[serde(default)]
     pub logout_url: Option<String>,
-}
-
-/// `POST`/`PUT`/`DELETE` on an org id that must be a UUID: `false` without a request
-/// otherwise, `true` on 2xx, `false` on 404.
-fn checked_mutation(
-    auth: &Auth,
-    org_id: &str,
-    call: impl FnOnce(&str) -> Call,
-) -> Result<bool, ApiError> {
-    if !is_uuid(org_id) {
-        return Ok(false);
-    }
-    auth.backend().send(call(&segment(org_id)))?.into_found()
 }
 
 impl Auth {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::call::{Answer, Body, Call, segment};
-use super::{ApiError, Page, is_uuid};
+use super::{ApiError, Page, checked_mutation, is_uuid};
 use crate::Auth;
 use crate::org::OrgMemberInfo;
 
@@ -775,11 +775,7 @@ impl Auth {
         user_id: &str,
         suffix: &str,
     ) -> Result<bool, ApiError> {
-        if !is_uuid(user_id) {
-            return Ok(false);
-        }
-        let call = method(format!("/user/{}{suffix}", segment(user_id)));
-        self.backend().send(call)?.into_found()
+        checked_mutation(self, user_id, |id| method(format!("/user/{id}{suffix}")))
     }
 
     /// Sends user `user_id` a new email confirmation link; `false` when there is no such

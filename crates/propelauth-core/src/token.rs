@@ -8,7 +8,7 @@ use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use crate::crypto::VerificationKey;
-use crate::error::{TokenError, UnauthorizedReason};
+use crate::error::{TokenError, UnauthorizedReason, Untrusted};
 use crate::user::{User, UserClaims};
 
 /// Longest `Authorization` header (and bare token) accepted, in bytes. Longer ones are
@@ -78,9 +78,14 @@ struct JoseHeader<'a> {
 }
 
 /// The time and issuer claims alone, read when the payload does not describe a user, so that
-/// an expired token is reported as expired rather than as a bad payload.
+/// an expired token is reported as expired rather than as a bad payload; and whether the
+/// payload names a user at all.
 #[derive(Deserialize)]
 struct RegisteredClaims {
+    /// Any value but `null` counts as present (a `user_id` of the wrong type is an invalid
+    /// claim, not a missing user).
+    #[serde(default)]
+    user_id: Option<IgnoredAny>,
     #[serde(default)]
     exp: Option<Value>,
     #[serde(default)]
@@ -118,8 +123,8 @@ pub(crate) fn validate(
     let jose: JoseHeader<'_> =
         serde_json::from_slice(&header_json).map_err(|_| invalid(TokenError::InvalidHeader))?;
     if jose.alg != "RS256" {
-        let shown: String = jose.alg.chars().take(16).collect();
-        return Err(invalid(TokenError::UnsupportedAlgorithm(shown)));
+        let alg = Untrusted::bounded(&jose.alg);
+        return Err(invalid(TokenError::UnsupportedAlgorithm(alg)));
     }
     if jose.crit.is_some() {
         return Err(invalid(TokenError::InvalidHeader));
@@ -147,6 +152,7 @@ pub(crate) fn validate(
         Err(user_error) => {
             let registered = serde_json::from_slice::<RegisteredClaims>(&payload)
                 .map_err(|error| invalid(TokenError::InvalidClaims(error.to_string())))?;
+            let user_id = registered.user_id;
             let registered = [
                 &registered.exp,
                 &registered.iat,
@@ -154,7 +160,13 @@ pub(crate) fn validate(
                 &registered.iss,
             ];
             check_registered_claims(registered, rules, now).map_err(invalid)?;
-            Err(UnauthorizedReason::InvalidPayload(user_error.to_string()))
+            // Only a token that names no user is an "invalid payload"; any other claim the
+            // user cannot be built from (an org entry missing a key, a wrong type) makes the
+            // token invalid.
+            Err(match user_id {
+                None => UnauthorizedReason::InvalidPayload("`user_id` is required".to_owned()),
+                Some(_) => invalid(TokenError::InvalidClaims(user_error.to_string())),
+            })
         }
     }
 }

@@ -562,9 +562,16 @@ fn claims_cases(table: &mut Table) {
         INVALID_PAYLOAD,
     );
     table.whoami(
+        "claims: null user_id",
+        &owner.clone().claim("user_id", Value::Null).sign(),
+        INVALID_PAYLOAD,
+    );
+    // Only a token that names no user is an invalid payload; every other claim the user
+    // cannot be built from makes it an invalid token.
+    table.whoami(
         "claims: user_id not a string",
         &owner.clone().claim("user_id", json!(7)).sign(),
-        INVALID_PAYLOAD,
+        INVALID_TOKEN,
     );
     let acme = || OrgClaim::new(ACME_ORG_ID, "Acme", "Owner");
     for key in [
@@ -580,13 +587,41 @@ fn claims_cases(table: &mut Table) {
         table.whoami(
             &format!("claims: org without {key}"),
             &token,
-            INVALID_PAYLOAD,
+            INVALID_TOKEN,
+        );
+        let token = no_org_token().active_org(acme().without_field(key)).sign();
+        table.whoami(
+            &format!("claims: active org without {key}"),
+            &token,
+            INVALID_TOKEN,
         );
     }
     table.whoami(
         "claims: unknown role structure",
         &no_org_token()
             .org(acme().field("org_role_structure", json!("flat")))
+            .sign(),
+        INVALID_TOKEN,
+    );
+    table.whoami(
+        "claims: org permissions not a list",
+        &no_org_token()
+            .org(acme().field("user_permissions", json!("can_view_billing")))
+            .sign(),
+        INVALID_TOKEN,
+    );
+    table.whoami(
+        "claims: org entry not an object",
+        &no_org_token()
+            .claim("org_id_to_org_member_info", json!({ ACME_ORG_ID: "Owner" }))
+            .sign(),
+        INVALID_TOKEN,
+    );
+    table.whoami(
+        "claims: org without org_name and no user_id",
+        &no_org_token()
+            .org(acme().without_field("org_name"))
+            .without_claim("user_id")
             .sign(),
         INVALID_PAYLOAD,
     );

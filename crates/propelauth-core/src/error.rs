@@ -259,6 +259,17 @@ impl std::error::Error for ForbiddenError {}
 ///
 /// New kinds of refusal may be added: a `match` on it needs a wildcard arm (answer
 /// [`status`](Self::status) / [`rejection`](Self::rejection) there).
+///
+/// ```compile_fail
+/// # use propelauth_core::AuthError;
+/// fn kind(error: &AuthError) -> &'static str {
+///     match error {
+///         AuthError::Unauthorized(_) => "401",
+///         AuthError::Forbidden(_) => "403",
+///         AuthError::MissingSetup(_) => "500",
+///     }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {

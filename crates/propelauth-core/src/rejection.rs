@@ -28,7 +28,21 @@ pub const WWW_AUTHENTICATE_INVALID_TOKEN: &str = r#"Bearer error="invalid_token"
 /// Core builds every rejection ([`UnauthorizedError::rejection`],
 /// [`ForbiddenError::rejection`], [`AuthError::rejection`], [`Rejection::missing_setup`],
 /// [`Rejection::with_detail`]); adapters read its fields. Fields may be added, so it cannot
-/// be built with a struct literal outside core, and patterns on it need `..`.
+/// be built with a struct literal outside core, and patterns on it need `..`:
+///
+/// ```compile_fail
+/// let rejection = propelauth_core::Rejection {
+///     status: 401,
+///     body: "{}".into(),
+///     www_authenticate: None,
+/// };
+/// ```
+///
+/// ```
+/// # let rejection = propelauth_core::Rejection::with_detail(401, "Unauthorized");
+/// let propelauth_core::Rejection { status, body, .. } = rejection;
+/// # assert_eq!((status, body.as_ref()), (401, r#"{"detail":"Unauthorized"}"#));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Rejection {
@@ -149,4 +163,34 @@ impl From<AuthError> for Rejection {
 pub fn detail_body(message: &str) -> String {
     let escaped = serde_json::Value::String(message.to_owned());
     format!(r#"{{"detail":{escaped}}}"#)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ForbiddenReason, TokenError, UnauthorizedReason};
+
+    #[test]
+    fn status_is_the_rendered_status_without_rendering() {
+        let errors = [
+            AuthError::from(UnauthorizedError::new(UnauthorizedReason::MissingHeader, false)),
+            AuthError::from(UnauthorizedError::new(
+                UnauthorizedReason::InvalidToken(TokenError::Expired),
+                true,
+            )),
+            AuthError::from(ForbiddenError::new(ForbiddenReason::MissingRole, false)),
+            AuthError::MissingSetup("install the handle"),
+        ];
+        let statuses: Vec<u16> = errors.iter().map(AuthError::status).collect();
+        assert_eq!(statuses, [401, 401, 403, 500]);
+        for error in &errors {
+            assert_eq!(error.status(), error.rejection().status, "{error:?}");
+            if let AuthError::Unauthorized(unauthorized) = error {
+                assert_eq!(unauthorized.status(), unauthorized.rejection().status);
+            }
+            if let AuthError::Forbidden(forbidden) = error {
+                assert_eq!(forbidden.status(), forbidden.rejection().status);
+            }
+        }
+    }
 }

@@ -66,18 +66,42 @@ impl fmt::Display for UnauthorizedReason {
 /// Most characters of an untrusted value (one read from a token before its signature is
 /// checked) that a message shows.
 pub(crate) const MAX_UNTRUSTED_CHARS: usize = 24;
+/// Most characters of a parser message (which may quote claim values) that is kept.
+pub(crate) const MAX_MESSAGE_CHARS: usize = 256;
 
-/// An untrusted value as logs and debug bodies show it: quoted and escaped the way `{:?}`
-/// escapes a string, except that everything outside printable ASCII is escaped too (so no
-/// newline, ESC, other control character or bidi override gets through), and cut after
-/// [`MAX_UNTRUSTED_CHARS`] characters (`...` marks the cut).
+/// Untrusted text as logs and debug bodies show it: escaped the way `{:?}` escapes a string,
+/// except that everything outside printable ASCII is escaped too (so no newline, ESC, other
+/// control character or bidi override gets through), and cut (`...` marks the cut).
 ///
-/// The one place where untrusted text is rendered: every message that quotes such a value
-/// goes through it.
-pub(crate) struct Untrusted<'a>(pub(crate) &'a str);
+/// The one place where such text is rendered: a value (the unverified `alg`) is quoted and
+/// cut after [`MAX_UNTRUSTED_CHARS`] characters; a message that may quote claim values
+/// (serde's) is cut after [`MAX_MESSAGE_CHARS`].
+pub(crate) struct Untrusted<'a> {
+    text: &'a str,
+    max_chars: usize,
+    quoted: bool,
+}
 
-impl Untrusted<'_> {
-    /// The start of `value` for an error to keep: one character more than is shown, so that
+impl<'a> Untrusted<'a> {
+    /// A value: quoted, at most [`MAX_UNTRUSTED_CHARS`] characters.
+    pub(crate) fn value(text: &'a str) -> Self {
+        Self {
+            text,
+            max_chars: MAX_UNTRUSTED_CHARS,
+            quoted: true,
+        }
+    }
+
+    /// A message quoting values: unquoted, at most [`MAX_MESSAGE_CHARS`] characters.
+    pub(crate) fn message(text: &'a str) -> Self {
+        Self {
+            text,
+            max_chars: MAX_MESSAGE_CHARS,
+            quoted: false,
+        }
+    }
+
+    /// The start of a value for an error to keep: one character more than is shown, so that
     /// the rendering can tell that it was cut.
     pub(crate) fn bounded(value: &str) -> String {
         value.chars().take(MAX_UNTRUSTED_CHARS + 1).collect()
@@ -86,12 +110,14 @@ impl Untrusted<'_> {
 
 impl fmt::Display for Untrusted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"")?;
-        let mut chars = self.0.chars();
-        for c in chars.by_ref().take(MAX_UNTRUSTED_CHARS) {
+        if self.quoted {
+            f.write_str("\"")?;
+        }
+        let mut chars = self.text.chars();
+        for c in chars.by_ref().take(self.max_chars) {
             match c {
-                '"' => f.write_str("\\\"")?,
-                '\\' => f.write_str("\\\\")?,
+                '"' if self.quoted => f.write_str("\\\"")?,
+                '\\' if self.quoted => f.write_str("\\\\")?,
                 '\n' => f.write_str("\\n")?,
                 '\r' => f.write_str("\\r")?,
                 '\t' => f.write_str("\\t")?,
@@ -102,7 +128,10 @@ impl fmt::Display for Untrusted<'_> {
         if chars.next().is_some() {
             f.write_str("...")?;
         }
-        f.write_str("\"")
+        if self.quoted {
+            f.write_str("\"")?;
+        }
+        Ok(())
     }
 }
 
@@ -119,13 +148,15 @@ pub enum TokenError {
     /// The header names an algorithm other than RS256. It holds the start of the header's
     /// `alg` (at most 25 characters), which is *untrusted*: the header is read before the
     /// signature is checked. `Display` shows it quoted, escaped and cut after 24 characters.
-    #[error("algorithm {} is not accepted; only RS256 is", Untrusted(.0))]
+    #[error("algorithm {} is not accepted; only RS256 is", Untrusted::value(.0))]
     UnsupportedAlgorithm(String),
     /// The RS256 signature does not verify with the project's public key.
     #[error("the signature does not match the project's public key")]
     InvalidSignature,
-    /// The payload is not a JSON object, or `exp`, `iat`, `nbf` or `iss` is missing or of the
-    /// wrong type.
+    /// The payload is not a JSON object, `exp`, `iat`, `nbf` or `iss` is missing or of the
+    /// wrong type, or the user cannot be built from the claims (an org entry missing a key, a
+    /// claim of the wrong type). The message is printable ASCII: whatever it quotes from the
+    /// claims is escaped.
     #[error("invalid claims: {0}")]
     InvalidClaims(String),
     /// `exp` is further in the past than the leeway allows.

@@ -173,7 +173,10 @@ mod tests {
     #[test]
     fn status_is_the_rendered_status_without_rendering() {
         let errors = [
-            AuthError::from(UnauthorizedError::new(UnauthorizedReason::MissingHeader, false)),
+            AuthError::from(UnauthorizedError::new(
+                UnauthorizedReason::MissingHeader,
+                false,
+            )),
             AuthError::from(UnauthorizedError::new(
                 UnauthorizedReason::InvalidToken(TokenError::Expired),
                 true,

@@ -151,7 +151,7 @@ pub(crate) fn validate(
         }
         Err(user_error) => {
             let registered = serde_json::from_slice::<RegisteredClaims>(&payload)
-                .map_err(|error| invalid(TokenError::InvalidClaims(error.to_string())))?;
+                .map_err(|error| invalid(claims_error(&error)))?;
             let user_id = registered.user_id;
             let registered = [
                 &registered.exp,
@@ -165,10 +165,15 @@ pub(crate) fn validate(
             // token invalid.
             Err(match user_id {
                 None => UnauthorizedReason::InvalidPayload("`user_id` is required".to_owned()),
-                Some(_) => invalid(TokenError::InvalidClaims(user_error.to_string())),
+                Some(_) => invalid(claims_error(&user_error)),
             })
         }
     }
+}
+
+/// A claims error from serde's message, which may quote claim values: escaped and bounded.
+fn claims_error(error: &serde_json::Error) -> TokenError {
+    TokenError::InvalidClaims(Untrusted::message(&error.to_string()).to_string())
 }
 
 fn decode_segment(segment: &[u8]) -> Result<Vec<u8>, UnauthorizedReason> {

@@ -117,7 +117,10 @@ fn verifier_key_pem_wins_when_both_names_are_present() {
         ),
     );
     let auth = options(&stand_in).init().unwrap();
-    assert!(auth.validate_access_token(&TokenBuilder::new("u1").sign()).is_ok());
+    assert!(
+        auth.validate_access_token(&TokenBuilder::new("u1").sign())
+            .is_ok()
+    );
     let other_key = TokenBuilder::new("u1").sign_variant(TokenVariant::WrongKey);
     assert!(auth.validate_access_token(&other_key).is_err());
 
@@ -147,7 +150,10 @@ fn an_issuer_in_fetched_metadata_is_ignored() {
         );
         let auth = options(&stand_in).init().unwrap();
         assert_eq!(auth.issuer(), TEST_ISSUER, "{issuer}");
-        assert!(auth.validate_access_token(&TokenBuilder::new("u1").sign()).is_ok());
+        assert!(
+            auth.validate_access_token(&TokenBuilder::new("u1").sign())
+                .is_ok()
+        );
         let evil = TokenBuilder::new("u1").issuer("https://evil.test").sign();
         assert!(auth.validate_access_token(&evil).is_err(), "{issuer}");
 
@@ -177,7 +183,10 @@ fn metadata_passed_in_reads_both_names_and_keeps_its_issuer() {
     );
     let public_only: TokenVerificationMetadata =
         serde_json::from_value(json!({"public_key_pem": TEST_PUBLIC_KEY_PEM})).unwrap();
-    assert_eq!(public_only, TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM));
+    assert_eq!(
+        public_only,
+        TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM)
+    );
     let error = serde_json::from_value::<TokenVerificationMetadata>(json!({"issuer": "x"}))
         .unwrap_err()
         .to_string();

@@ -519,7 +519,11 @@ fn rejections_render_as_the_spec_says() {
         .unwrap_err()
         .rejection();
     assert_eq!(
-        (missing.status, missing.body.as_ref(), missing.www_authenticate),
+        (
+            missing.status,
+            missing.body.as_ref(),
+            missing.www_authenticate
+        ),
         (401, r#"{"detail":"Unauthorized"}"#, Some("Bearer"))
     );
     let missing_debug = debug
@@ -556,7 +560,11 @@ fn rejections_render_as_the_spec_says() {
         .unwrap_err()
         .rejection();
     assert_eq!(
-        (forbidden.status, forbidden.body.as_ref(), forbidden.www_authenticate),
+        (
+            forbidden.status,
+            forbidden.body.as_ref(),
+            forbidden.www_authenticate
+        ),
         (403, r#"{"detail":"Forbidden"}"#, None)
     );
     let forbidden_debug = debug
@@ -638,7 +646,10 @@ fn only_a_token_without_user_id_is_an_invalid_payload() {
             "user_id not a string",
             TokenBuilder::new("u1").claim("user_id", json!(7)),
         ),
-        ("email not a string", TokenBuilder::new("u1").claim("email", json!(5))),
+        (
+            "email not a string",
+            TokenBuilder::new("u1").claim("email", json!(5)),
+        ),
     ];
     let debug = auth_with(|options| options.debug(true));
     for (name, builder) in not_a_user {
@@ -670,7 +681,11 @@ fn token_with_alg(alg: &str) -> String {
     use base64::Engine;
     let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let header = serde_json::to_vec(&json!({ "alg": alg })).unwrap();
-    format!("{}.{}.AAAA", encode(&header), encode(br#"{"user_id":"u1"}"#))
+    format!(
+        "{}.{}.AAAA",
+        encode(&header),
+        encode(br#"{"user_id":"u1"}"#)
+    )
 }
 
 #[test]
@@ -679,11 +694,15 @@ fn an_untrusted_alg_is_shown_escaped_and_bounded() {
     let token = token_with_alg(&alg);
     // The first 24 characters, escaped, and a mark that the value was cut.
     let shown = r#""\u{1b}[31mRS256\nERROR forgedx...""#;
-    let expected = format!("Invalid access token: algorithm {shown} is not accepted; only RS256 is");
+    let expected =
+        format!("Invalid access token: algorithm {shown} is not accepted; only RS256 is");
 
     match reason(&token) {
         UnauthorizedReason::InvalidToken(TokenError::UnsupportedAlgorithm(kept)) => {
-            assert!(alg.starts_with(&kept) && kept.chars().count() == 25, "{kept:?}");
+            assert!(
+                alg.starts_with(&kept) && kept.chars().count() == 25,
+                "{kept:?}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -716,7 +735,39 @@ fn an_untrusted_alg_is_shown_escaped_and_bounded() {
 
     // Short values are shown whole; quotes and backslashes stay readable.
     let quoted = reason(&token_with_alg(r#"H"S\256"#)).to_string();
-    assert!(quoted.contains(r#"algorithm "H\"S\\256" is not"#), "{quoted}");
+    assert!(
+        quoted.contains(r#"algorithm "H\"S\\256" is not"#),
+        "{quoted}"
+    );
     let unicode = reason(&token_with_alg("RS\u{202e}652")).to_string();
     assert!(unicode.contains(r#""RS\u{202e}652""#), "{unicode}");
+}
+
+#[test]
+fn a_claim_quoted_in_a_parser_message_is_escaped() {
+    // serde quotes an unknown variant as it is: the message is escaped before it is kept.
+    let structure = format!("\u{1b}[2J\nflat{}", "y".repeat(400));
+    let token = TokenBuilder::new("u1")
+        .org(OrgClaim::new("org-1", "Acme", "Owner").field("org_role_structure", json!(structure)))
+        .sign();
+    let UnauthorizedReason::InvalidToken(TokenError::InvalidClaims(message)) = reason(&token)
+    else {
+        panic!("{:?}", reason(&token));
+    };
+    assert!(
+        message.contains(r"unknown variant `\u{1b}[2J\nflatyyy"),
+        "{message}"
+    );
+    assert!(message.ends_with("..."), "{message}");
+    assert!(message.matches('y').count() < 256, "cut after 256 characters: {message}");
+    let debug = auth_with(|options| options.debug(true));
+    let body = debug
+        .validate_access_token(&token)
+        .unwrap_err()
+        .rejection()
+        .body;
+    assert!(
+        body.bytes().all(|byte| (b' '..=b'~').contains(&byte)),
+        "{body}"
+    );
 }

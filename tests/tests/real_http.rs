@@ -379,7 +379,10 @@ fn parse_response(response: &[u8]) -> RawAnswer {
             .collect()
     };
     let mut body = response[head_end + 4..].to_vec();
-    if values("transfer-encoding").iter().any(|value| value == b"chunked") {
+    if values("transfer-encoding")
+        .iter()
+        .any(|value| value == b"chunked")
+    {
         body = dechunk(&body);
     }
     RawAnswer {
@@ -473,7 +476,10 @@ fn duplicate_authorization_headers_answer_the_same_bytes_over_real_tcp() {
             unauthorized("Unauthorized", "Bearer")
         };
         for (name, headers) in [
-            ("first value UTF-8 but not ASCII", [&b"Bearer t\xc3\xa9"[..], &valid]),
+            (
+                "first value UTF-8 but not ASCII",
+                [&b"Bearer t\xc3\xa9"[..], &valid],
+            ),
             ("first value another scheme", [b"Token abc", &valid]),
             ("first value not a token", [b"Bearer abc", &valid]),
         ] {
@@ -506,9 +512,17 @@ fn duplicate_authorization_headers_answer_the_same_bytes_over_real_tcp() {
             .into_iter()
             .partition(|(framework, _)| *framework != "rocket");
         let what = format!("first value not UTF-8 (debug: {debug})");
-        assert_eq!(answers_agree(&others, &not_utf8, &what), malformed, "{what}");
+        assert_eq!(
+            answers_agree(&others, &not_utf8, &what),
+            malformed,
+            "{what}"
+        );
         let rocket_sees = answers_agree(&rocket, &not_utf8[1..], &what);
-        assert_eq!(answers_agree(&rocket, &not_utf8, &what), rocket_sees, "{what}");
+        assert_eq!(
+            answers_agree(&rocket, &not_utf8, &what),
+            rocket_sees,
+            "{what}"
+        );
         // Alone, such a value is a 401 everywhere; outside debug mode the bytes are the same
         // (Rocket counts the header as missing, the others as malformed).
         let what = format!("only value not UTF-8 (debug: {debug})");

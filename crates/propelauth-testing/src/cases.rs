@@ -584,11 +584,7 @@ fn claims_cases(table: &mut Table) {
         "user_permissions",
     ] {
         let token = no_org_token().org(acme().without_field(key)).sign();
-        table.whoami(
-            &format!("claims: org without {key}"),
-            &token,
-            INVALID_TOKEN,
-        );
+        table.whoami(&format!("claims: org without {key}"), &token, INVALID_TOKEN);
         let token = no_org_token().active_org(acme().without_field(key)).sign();
         table.whoami(
             &format!("claims: active org without {key}"),

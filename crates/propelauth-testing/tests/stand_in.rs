@@ -109,8 +109,16 @@ fn metadata_shape_chooses_the_names_of_the_pem() {
         let (status, body) = get_metadata(&stand_in, Some(TEST_API_KEY), stand_in.tenant_host());
         assert_eq!(status, 200);
         let pem = Some(&json!(TEST_PUBLIC_KEY_PEM));
-        assert_eq!(body.get("verifier_key_pem") == pem, verifier, "{shape:?}: {body}");
-        assert_eq!(body.get("public_key_pem") == pem, public, "{shape:?}: {body}");
+        assert_eq!(
+            body.get("verifier_key_pem") == pem,
+            verifier,
+            "{shape:?}: {body}"
+        );
+        assert_eq!(
+            body.get("public_key_pem") == pem,
+            public,
+            "{shape:?}: {body}"
+        );
         assert!(body.get("roles").is_some(), "{shape:?}: {body}");
     }
 }

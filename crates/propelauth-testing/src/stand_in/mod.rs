@@ -514,10 +514,7 @@ fn route(config: &Config, request: &RecordedRequest) -> CannedResponse {
     }
     match backend_route {
         Some((handler, captured)) => handler(request, &captured),
-        None => CannedResponse::json(
-            200,
-            &config.metadata_shape.body(&config.verifier_key_pem),
-        ),
+        None => CannedResponse::json(200, &config.metadata_shape.body(&config.verifier_key_pem)),
     }
 }
 

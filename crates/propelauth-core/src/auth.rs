@@ -1,4 +1,4 @@
-//! Initialization (behaviour.md §1) and the auth handle every adapter wraps.
+//! Initialization and the auth handle every adapter wraps.
 
 use std::fmt;
 use std::sync::Arc;

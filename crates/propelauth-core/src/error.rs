@@ -40,7 +40,7 @@ impl UnauthorizedReason {
         matches!(self, Self::InvalidToken(_) | Self::InvalidPayload(_))
     }
 
-    /// The message shown to clients in debug mode (behaviour.md §6).
+    /// The message shown to clients in debug mode.
     pub fn debug_message(&self) -> String {
         match self {
             Self::MissingHeader => NO_HEADER_MESSAGE.to_owned(),

@@ -1,5 +1,5 @@
-//! Reading the bearer token from an `Authorization` header (behaviour.md §2) and validating
-//! it (§3, §4).
+//! Reading the bearer token from an `Authorization` header and validating it: signature,
+//! algorithm, time and issuer claims, then the claims that describe the user.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -1,5 +1,5 @@
-//! `init_auth` against the local stand-in of the auth service (behaviour.md §1): every
-//! outcome of the metadata fetch, over real HTTP on 127.0.0.1.
+//! `init_auth` against the local stand-in of the auth service: every outcome of the metadata
+//! fetch, every shape of its body, over real HTTP on 127.0.0.1.
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -32,7 +32,7 @@ pub const MEMBER_USER_ID: &str = "a1b2c3d4-0000-4000-8000-00000000b0b0";
 /// User id of [`no_org_token`].
 pub const NO_ORG_USER_ID: &str = "e5f6a7b8-0000-4000-8000-0000000000c0";
 
-/// A route of the example servers (examples.md).
+/// A route of the example servers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// `GET /healthz`: no protection, body `ok`.
@@ -417,7 +417,7 @@ pub fn all() -> Vec<Case> {
     table.0
 }
 
-/// behaviour.md §2: reading the header.
+/// Reading the header.
 fn header_cases(table: &mut Table) {
     let token = owner_token().sign();
     let owner = || user(OWNER_USER_ID);
@@ -465,7 +465,7 @@ fn header_cases(table: &mut Table) {
     );
 }
 
-/// behaviour.md §3: signature, algorithm, time and issuer.
+/// Signature, algorithm, time and issuer.
 fn token_cases(table: &mut Table) {
     let owner = owner_token();
     for variant in TokenVariant::HOSTILE {
@@ -553,7 +553,7 @@ fn token_cases(table: &mut Table) {
     }
 }
 
-/// behaviour.md §4: claims → User.
+/// Claims → User.
 fn claims_cases(table: &mut Table) {
     let owner = owner_token();
     table.whoami(
@@ -688,7 +688,7 @@ fn claims_cases(table: &mut Table) {
     );
 }
 
-/// behaviour.md §5 and §6 through the example routes.
+/// Roles, permissions and the org checks through the example routes.
 fn route_cases(table: &mut Table) {
     let owner = bearer(&owner_token().sign());
     let member_header = bearer(&member_token().sign());

@@ -75,7 +75,8 @@ pub(crate) const MAX_MESSAGE_CHARS: usize = 256;
 ///
 /// The one place where such text is rendered: a value (the unverified `alg`) is quoted and
 /// cut after [`MAX_UNTRUSTED_CHARS`] characters; a message that may quote claim values
-/// (serde's) is cut after [`MAX_MESSAGE_CHARS`].
+/// (serde's), or an org id taken from the request, is shown unquoted and cut after
+/// [`MAX_MESSAGE_CHARS`].
 pub(crate) struct Untrusted<'a> {
     text: &'a str,
     max_chars: usize,
@@ -92,7 +93,8 @@ impl<'a> Untrusted<'a> {
         }
     }
 
-    /// A message quoting values: unquoted, at most [`MAX_MESSAGE_CHARS`] characters.
+    /// A message quoting values, or an id: unquoted, at most [`MAX_MESSAGE_CHARS`]
+    /// characters.
     pub(crate) fn message(text: &'a str) -> Self {
         Self {
             text,
@@ -226,7 +228,10 @@ pub enum ForbiddenReason {
     #[error("Required org is unspecified")]
     OrgUnspecified,
     /// The user is not a member of the org.
-    #[error("User is not a member of org {org_id}")]
+    ///
+    /// The org id usually comes from the request (a path segment), so the message shows it
+    /// escaped and cut short like every untrusted value; a printable id is shown as it is.
+    #[error("User is not a member of org {}", Untrusted::message(org_id))]
     NotAMember {
         /// The org that was required.
         org_id: String,

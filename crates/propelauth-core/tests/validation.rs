@@ -759,7 +759,10 @@ fn a_claim_quoted_in_a_parser_message_is_escaped() {
         "{message}"
     );
     assert!(message.ends_with("..."), "{message}");
-    assert!(message.matches('y').count() < 256, "cut after 256 characters: {message}");
+    assert!(
+        message.matches('y').count() < 256,
+        "cut after 256 characters: {message}"
+    );
     let debug = auth_with(|options| options.debug(true));
     let body = debug
         .validate_access_token(&token)
@@ -769,5 +772,40 @@ fn a_claim_quoted_in_a_parser_message_is_escaped() {
     assert!(
         body.bytes().all(|byte| (b' '..=b'~').contains(&byte)),
         "{body}"
+    );
+}
+
+#[test]
+fn an_org_id_from_the_request_is_shown_escaped() {
+    let debug = auth_with(|options| options.debug(true));
+    let user = debug.validate_access_token(&full_token().sign()).unwrap();
+    // Frameworks percent-decode path segments: `%0A`, `%1B` arrive as bytes.
+    let org_id = "org\n2026-01-01 INFO forged\u{1b}[2J";
+    let mut rejection = None;
+    let logs = log_capture::captured_logs(|| {
+        rejection = Some(
+            debug
+                .require_org_member(&user, org_id)
+                .unwrap_err()
+                .rejection(),
+        );
+    });
+    let expected = r"User is not a member of org org\n2026-01-01 INFO forged\u{1b}[2J";
+    let line = logs
+        .lines()
+        .find(|line| line.contains("rejected with 403"))
+        .unwrap_or_else(|| panic!("no rejection line in {logs:?}"));
+    assert!(line.contains(expected), "{line}");
+    assert_eq!(logs.lines().count(), 1, "{logs:?}");
+    assert!(!logs.contains('\u{1b}'), "{logs:?}");
+    let body: serde_json::Value = serde_json::from_str(&rejection.unwrap().body).unwrap();
+    assert_eq!(body["detail"], expected);
+    // The reason keeps the id as it was, for code that reads it.
+    let error = debug.require_org_member(&user, org_id).unwrap_err();
+    assert_eq!(
+        error.reason(),
+        &ForbiddenReason::NotAMember {
+            org_id: org_id.to_owned()
+        }
     );
 }

@@ -143,6 +143,10 @@ struct Validation(Result<User, AuthError>);
 fn validation<'r>(request: &'r Request<'_>) -> &'r Result<User, AuthError> {
     &request
         .local_cache(|| {
+            // The first value, as on every framework. Rocket 0.5 keeps header values as
+            // `str`: one that is not UTF-8 was dropped while the request was built, with no
+            // raw copy kept, so it cannot be seen here (docs/rocket.md, "Header bytes Rocket
+            // cannot see").
             let header = request
                 .headers()
                 .get_one("Authorization")

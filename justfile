@@ -12,6 +12,12 @@ test:
 bench:
     cargo bench -p propelauth-core --bench validate
 
+# Fuzz the token path longer than the test suite does: `cases` per property (the suite runs
+# 300 to 2000), a fresh seed unless one is given (`just fuzz 200000 42` replays seed 42).
+fuzz cases="100000" seed=`date +%s`:
+    @echo "fuzz_token: {{cases}} cases per property, PROPTEST_RNG_SEED={{seed}}"
+    PROPTEST_CASES={{cases}} PROPTEST_RNG_SEED={{seed}} cargo test --release -p propelauth-core --test fuzz_token
+
 # Formatting and lints, as CI runs them.
 lint:
     cargo fmt --all -- --check

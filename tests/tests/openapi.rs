@@ -68,6 +68,13 @@ fn check_document(framework: &str, document: &Value) {
     assert_eq!(scheme["type"], "http", "{framework}: {scheme}");
     assert_eq!(scheme["scheme"], "bearer", "{framework}: {scheme}");
     assert_eq!(scheme["bearerFormat"], "JWT", "{framework}: {scheme}");
+    // Name and description come from core, so the four documents agree.
+    assert_eq!(SCHEME, propelauth_core::openapi::SCHEME_NAME);
+    assert_eq!(
+        scheme["description"],
+        propelauth_core::openapi::SCHEME_DESCRIPTION,
+        "{framework}: {scheme}"
+    );
     assert!(
         document
             .get("security")

@@ -4,8 +4,11 @@
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+// One global capturing subscriber for this binary (core's test helper, so the rule lives
+// once): a thread-local `with_default` subscriber loses events now and then while other
+// tests run on other threads.
+#[path = "../../crates/propelauth-core/tests/log_capture/mod.rs"]
+mod log_capture;
 
 use propelauth_conformance::rocket_driver::{RocketDriver, quiet_rocket};
 use propelauth_conformance::{Driver, test_auth};
@@ -97,40 +100,18 @@ fn app_with_extra_routes() -> RocketDriver {
     RocketDriver::try_new(rocket).unwrap()
 }
 
-/// Collects what `tracing` writes while `run` executes on this thread.
-fn captured_logs(run: impl FnOnce()) -> String {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::with_default(subscriber, run);
-    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
-}
-
 #[test]
 fn several_guards_validate_the_token_once() {
     let mut driver = app_with_extra_routes();
     let expired = owner_token().expires_in(-3600).sign();
-    let logs = captured_logs(|| {
+    let logs = log_capture::captured_logs(|| {
         let response = driver.answer_path("/twice", Some(format!("Bearer {expired}")));
         assert_eq!(
             String::from_utf8(response.body).unwrap(),
             "false false false"
         );
     });
+    assert!(logs.contains("the token has expired"), "{logs:?}");
     assert_eq!(logs.matches("rejected with 401").count(), 1, "{logs}");
 
     let valid = owner_token().sign();

@@ -39,11 +39,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 /// The name under which [`BearerAuth`] registers the scheme: what the operations' `security`
 /// requirements refer to, and what Swagger UI shows in its **Authorize** dialog.
-pub const SECURITY_SCHEME: &str = "propelauth";
+pub const SECURITY_SCHEME: &str = propelauth_core::openapi::SCHEME_NAME;
 
 /// What the **Authorize** dialog says about the scheme.
-pub const SCHEME_DESCRIPTION: &str = "A PropelAuth access token, sent as \
-`Authorization: Bearer <token>`. Paste the token alone, without the word `Bearer`.";
+pub const SCHEME_DESCRIPTION: &str = propelauth_core::openapi::SCHEME_DESCRIPTION;
 
 /// A [`Modify`] that adds the [`security_scheme`] under [`SECURITY_SCHEME`] to the document's
 /// components: `#[openapi(modifiers(&BearerAuth))]`.

@@ -193,7 +193,7 @@ impl AuthRejection {
 
     /// The HTTP status.
     pub fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.rejection().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -209,6 +209,7 @@ impl IntoResponse for AuthRejection {
             status,
             body,
             www_authenticate,
+            ..
         } = self.0.rejection();
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, body).into_response();

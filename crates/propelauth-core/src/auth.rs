@@ -1,4 +1,4 @@
-//! Initialization (behaviour.md §1) and the auth handle every adapter wraps.
+//! Initialization and the auth handle every adapter wraps.
 
 use std::fmt;
 use std::sync::Arc;
@@ -27,11 +27,23 @@ const METADATA_PATH: &str = "/api/v1/token_verification_metadata";
 /// What PropelAuth publishes to verify tokens: the project's RSA public key (PEM) and,
 /// optionally, the issuer.
 ///
-/// Deserializes from the metadata endpoint's JSON (`verifier_key_pem`, or `public_key_pem`).
+/// Deserializes from JSON holding the PEM as `verifier_key_pem`, as `public_key_pem` (the
+/// name PropelAuth's other metadata endpoint uses), or both (then `verifier_key_pem` is
+/// used), plus an optional `issuer`; other fields are ignored. Serializes as
+/// `verifier_key_pem` (and `issuer` when set).
+///
+/// ```
+/// use propelauth_core::TokenVerificationMetadata;
+/// let metadata: TokenVerificationMetadata = serde_json::from_str(
+///     r#"{"verifier_key_pem": "A", "public_key_pem": "B", "roles": []}"#,
+/// )?;
+/// assert_eq!(metadata, TokenVerificationMetadata::new("A"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "MetadataWire")]
 pub struct TokenVerificationMetadata {
     /// The RSA public key, PEM encoded.
-    #[serde(alias = "public_key_pem")]
     pub verifier_key_pem: String,
     /// The issuer tokens carry; `None` means `https://` + the auth URL's host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +64,60 @@ impl TokenVerificationMetadata {
         self.issuer = Some(issuer.into());
         self
     }
+}
+
+/// The JSON shape of metadata: the PEM under either name, or both.
+#[derive(Deserialize)]
+struct MetadataWire {
+    #[serde(default)]
+    verifier_key_pem: Option<String>,
+    #[serde(default)]
+    public_key_pem: Option<String>,
+    #[serde(default)]
+    issuer: Option<String>,
+}
+
+impl TryFrom<MetadataWire> for TokenVerificationMetadata {
+    type Error = &'static str;
+
+    fn try_from(wire: MetadataWire) -> Result<Self, Self::Error> {
+        Ok(Self {
+            verifier_key_pem: pem_of(wire.verifier_key_pem, wire.public_key_pem)?,
+            issuer: wire.issuer,
+        })
+    }
+}
+
+/// The body of the metadata endpoint: only the PEM is read. An `issuer` the body may hold is
+/// not: the expected issuer comes from the options or the auth URL alone.
+#[derive(Deserialize)]
+struct FetchedMetadata {
+    #[serde(default)]
+    verifier_key_pem: Option<String>,
+    #[serde(default)]
+    public_key_pem: Option<String>,
+}
+
+/// The one rule for the PEM's name: `verifier_key_pem` when present (and not `null`), else
+/// `public_key_pem`.
+fn pem_of(
+    verifier_key_pem: Option<String>,
+    public_key_pem: Option<String>,
+) -> Result<String, &'static str> {
+    verifier_key_pem
+        .or(public_key_pem)
+        .ok_or("missing field `verifier_key_pem` (or `public_key_pem`)")
+}
+
+/// Parses the metadata endpoint's body: JSON holding the PEM as `verifier_key_pem`,
+/// `public_key_pem` or both; every other field (an `issuer` included) is ignored.
+fn parse_fetched_metadata(body: &str) -> Result<TokenVerificationMetadata, InitError> {
+    let invalid = |reason: String| InitError::InvalidMetadata { reason };
+    let fetched: FetchedMetadata =
+        serde_json::from_str(body).map_err(|error| invalid(error.to_string()))?;
+    let pem = pem_of(fetched.verifier_key_pem, fetched.public_key_pem)
+        .map_err(|reason| invalid(reason.to_owned()))?;
+    Ok(TokenVerificationMetadata::new(pem))
 }
 
 /// Settings for [`AuthOptions::init`]. Start from [`AuthOptions::new`].
@@ -101,7 +167,7 @@ impl AuthOptions {
     }
 
     /// The issuer tokens must carry (custom domains). Wins over the derived issuer and over
-    /// an issuer in the metadata.
+    /// an issuer in metadata passed in with [`metadata`](Self::metadata).
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
         self
@@ -126,7 +192,9 @@ impl AuthOptions {
         self
     }
 
-    /// Use this metadata instead of fetching it: initialization makes no request.
+    /// Use this metadata instead of fetching it: initialization makes no request. Its
+    /// issuer, if set, is the expected issuer unless [`issuer`](Self::issuer) is set too.
+    /// (Fetched metadata never sets the issuer.)
     pub fn metadata(mut self, metadata: TokenVerificationMetadata) -> Self {
         self.metadata = Some(metadata);
         self
@@ -276,9 +344,7 @@ fn fetch_metadata(backend: &BackendConnection) -> Result<TokenVerificationMetada
             });
         }
     }
-    serde_json::from_str(&response.body).map_err(|error| InitError::InvalidMetadata {
-        reason: error.to_string(),
-    })
+    parse_fetched_metadata(&response.body)
 }
 
 fn parse_key(metadata: &TokenVerificationMetadata) -> Result<VerificationKey, InitError> {

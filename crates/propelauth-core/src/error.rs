@@ -3,10 +3,6 @@
 
 use std::fmt;
 
-use crate::rejection::{
-    Rejection, WWW_AUTHENTICATE_BEARER, WWW_AUTHENTICATE_INVALID_TOKEN, detail_body,
-};
-
 /// Debug-mode message for a missing or empty `Authorization` header.
 pub(crate) const NO_HEADER_MESSAGE: &str = "No authorization header found";
 /// Debug-mode message for a header that is not `Bearer <token>`.
@@ -29,10 +25,11 @@ pub enum UnauthorizedReason {
     /// The header is not `Bearer <token>`: another scheme, no credentials, bytes that are not
     /// visible ASCII, or longer than [`MAX_AUTHORIZATION_HEADER_LEN`](crate::MAX_AUTHORIZATION_HEADER_LEN).
     MalformedHeader,
-    /// A token was sent but failed signature, algorithm, time, issuer or claims checks.
+    /// A token was sent but failed signature, algorithm, time, issuer or claims checks
+    /// (an org entry missing a required key, a claim of the wrong type included).
     InvalidToken(TokenError),
-    /// The token is authentic and current but its claims do not describe a user (no
-    /// `user_id`, an org entry missing a required key, a claim of the wrong type).
+    /// The token is authentic and current but names no user: `user_id` is missing or `null`.
+    /// The string says what was wrong, for logs.
     InvalidPayload(String),
 }
 
@@ -43,7 +40,7 @@ impl UnauthorizedReason {
         matches!(self, Self::InvalidToken(_) | Self::InvalidPayload(_))
     }
 
-    /// The message shown to clients in debug mode (behaviour.md §6).
+    /// The message shown to clients in debug mode.
     pub fn debug_message(&self) -> String {
         match self {
             Self::MissingHeader => NO_HEADER_MESSAGE.to_owned(),
@@ -66,6 +63,80 @@ impl fmt::Display for UnauthorizedReason {
     }
 }
 
+/// Most characters of an untrusted value (one read from a token before its signature is
+/// checked) that a message shows.
+pub(crate) const MAX_UNTRUSTED_CHARS: usize = 24;
+/// Most characters of a parser message (which may quote claim values) that is kept.
+pub(crate) const MAX_MESSAGE_CHARS: usize = 256;
+
+/// Untrusted text as logs and debug bodies show it: escaped the way `{:?}` escapes a string,
+/// except that everything outside printable ASCII is escaped too (so no newline, ESC, other
+/// control character or bidi override gets through), and cut (`...` marks the cut).
+///
+/// The one place where such text is rendered: a value (the unverified `alg`) is quoted and
+/// cut after [`MAX_UNTRUSTED_CHARS`] characters; a message that may quote claim values
+/// (serde's), or an org id taken from the request, is shown unquoted and cut after
+/// [`MAX_MESSAGE_CHARS`].
+pub(crate) struct Untrusted<'a> {
+    text: &'a str,
+    max_chars: usize,
+    quoted: bool,
+}
+
+impl<'a> Untrusted<'a> {
+    /// A value: quoted, at most [`MAX_UNTRUSTED_CHARS`] characters.
+    pub(crate) fn value(text: &'a str) -> Self {
+        Self {
+            text,
+            max_chars: MAX_UNTRUSTED_CHARS,
+            quoted: true,
+        }
+    }
+
+    /// A message quoting values, or an id: unquoted, at most [`MAX_MESSAGE_CHARS`]
+    /// characters.
+    pub(crate) fn message(text: &'a str) -> Self {
+        Self {
+            text,
+            max_chars: MAX_MESSAGE_CHARS,
+            quoted: false,
+        }
+    }
+
+    /// The start of a value for an error to keep: one character more than is shown, so that
+    /// the rendering can tell that it was cut.
+    pub(crate) fn bounded(value: &str) -> String {
+        value.chars().take(MAX_UNTRUSTED_CHARS + 1).collect()
+    }
+}
+
+impl fmt::Display for Untrusted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.quoted {
+            f.write_str("\"")?;
+        }
+        let mut chars = self.text.chars();
+        for c in chars.by_ref().take(self.max_chars) {
+            match c {
+                '"' if self.quoted => f.write_str("\\\"")?,
+                '\\' if self.quoted => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                ' '..='~' => write!(f, "{c}")?,
+                _ => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+            }
+        }
+        if chars.next().is_some() {
+            f.write_str("...")?;
+        }
+        if self.quoted {
+            f.write_str("\"")?;
+        }
+        Ok(())
+    }
+}
+
 /// Why a token failed validation. The messages never include the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -76,14 +147,18 @@ pub enum TokenError {
     /// The JOSE header is not a JSON object with a string `alg`.
     #[error("the token header is not valid JSON with an `alg`")]
     InvalidHeader,
-    /// The header names an algorithm other than RS256.
-    #[error("algorithm {0} is not accepted; only RS256 is")]
+    /// The header names an algorithm other than RS256. It holds the start of the header's
+    /// `alg` (at most 25 characters), which is *untrusted*: the header is read before the
+    /// signature is checked. `Display` shows it quoted, escaped and cut after 24 characters.
+    #[error("algorithm {} is not accepted; only RS256 is", Untrusted::value(.0))]
     UnsupportedAlgorithm(String),
     /// The RS256 signature does not verify with the project's public key.
     #[error("the signature does not match the project's public key")]
     InvalidSignature,
-    /// The payload is not a JSON object, or `exp`, `iat`, `nbf` or `iss` is missing or of the
-    /// wrong type.
+    /// The payload is not a JSON object, `exp`, `iat`, `nbf` or `iss` is missing or of the
+    /// wrong type, or the user cannot be built from the claims (an org entry missing a key, a
+    /// claim of the wrong type). The message is printable ASCII: whatever it quotes from the
+    /// claims is escaped.
     #[error("invalid claims: {0}")]
     InvalidClaims(String),
     /// `exp` is further in the past than the leeway allows.
@@ -126,24 +201,14 @@ impl UnauthorizedError {
         &self.reason
     }
 
-    /// The framework-neutral response: 401, `{"detail":"Unauthorized"}` (or the debug
-    /// message) and the RFC 6750 `WWW-Authenticate` value.
-    pub fn rejection(&self) -> Rejection {
-        let www_authenticate = if self.reason.token_was_sent() {
-            WWW_AUTHENTICATE_INVALID_TOKEN
-        } else {
-            WWW_AUTHENTICATE_BEARER
-        };
-        let body = if self.expose_detail {
-            detail_body(&self.reason.debug_message()).into()
-        } else {
-            Rejection::UNAUTHORIZED_BODY.into()
-        };
-        Rejection {
-            status: 401,
-            body,
-            www_authenticate: Some(www_authenticate),
-        }
+    /// The HTTP status: always 401. Cheaper than rendering the [`rejection`](Self::rejection).
+    pub fn status(&self) -> u16 {
+        401
+    }
+
+    /// Whether the rejection carries the debug-mode detail.
+    pub(crate) fn exposes_detail(&self) -> bool {
+        self.expose_detail
     }
 }
 
@@ -155,12 +220,6 @@ impl fmt::Display for UnauthorizedError {
 
 impl std::error::Error for UnauthorizedError {}
 
-impl From<UnauthorizedError> for Rejection {
-    fn from(error: UnauthorizedError) -> Self {
-        error.rejection()
-    }
-}
-
 /// Why an organization check failed. Every variant answers 403.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -169,7 +228,10 @@ pub enum ForbiddenReason {
     #[error("Required org is unspecified")]
     OrgUnspecified,
     /// The user is not a member of the org.
-    #[error("User is not a member of org {org_id}")]
+    ///
+    /// The org id usually comes from the request (a path segment), so the message shows it
+    /// escaped and cut short like every untrusted value; a printable id is shown as it is.
+    #[error("User is not a member of org {}", Untrusted::message(org_id))]
     NotAMember {
         /// The org that was required.
         org_id: String,
@@ -202,19 +264,14 @@ impl ForbiddenError {
         &self.reason
     }
 
-    /// The framework-neutral response: 403 with `{"detail":"Forbidden"}` (or the debug
-    /// message) and no `WWW-Authenticate`.
-    pub fn rejection(&self) -> Rejection {
-        let body = if self.expose_detail {
-            detail_body(&self.reason.to_string()).into()
-        } else {
-            Rejection::FORBIDDEN_BODY.into()
-        };
-        Rejection {
-            status: 403,
-            body,
-            www_authenticate: None,
-        }
+    /// The HTTP status: always 403. Cheaper than rendering the [`rejection`](Self::rejection).
+    pub fn status(&self) -> u16 {
+        403
+    }
+
+    /// Whether the rejection carries the debug-mode detail.
+    pub(crate) fn exposes_detail(&self) -> bool {
+        self.expose_detail
     }
 }
 
@@ -226,21 +283,31 @@ impl fmt::Display for ForbiddenError {
 
 impl std::error::Error for ForbiddenError {}
 
-impl From<ForbiddenError> for Rejection {
-    fn from(error: ForbiddenError) -> Self {
-        error.rejection()
-    }
-}
-
 /// Any reason a request is refused: what adapters carry in their rejection type and render
 /// with [`rejection`](Self::rejection).
 ///
 /// ```
 /// use propelauth_core::AuthError;
 /// let error = AuthError::MissingSetup("PropelAuth is not installed: register the handle");
+/// assert_eq!(error.status(), 500);
 /// assert_eq!(error.rejection().status, 500);
 /// ```
+///
+/// New kinds of refusal may be added: a `match` on it needs a wildcard arm (answer
+/// [`status`](Self::status) / [`rejection`](Self::rejection) there).
+///
+/// ```compile_fail
+/// # use propelauth_core::AuthError;
+/// fn kind(error: &AuthError) -> &'static str {
+///     match error {
+///         AuthError::Unauthorized(_) => "401",
+///         AuthError::Forbidden(_) => "403",
+///         AuthError::MissingSetup(_) => "500",
+///     }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AuthError {
     /// No valid access token: 401.
     #[error(transparent)]
@@ -255,19 +322,14 @@ pub enum AuthError {
 }
 
 impl AuthError {
-    /// The framework-neutral response.
-    pub fn rejection(&self) -> Rejection {
+    /// The HTTP status (401, 403 or 500), without rendering the
+    /// [`rejection`](Self::rejection).
+    pub fn status(&self) -> u16 {
         match self {
-            Self::Unauthorized(error) => error.rejection(),
-            Self::Forbidden(error) => error.rejection(),
-            Self::MissingSetup(message) => Rejection::missing_setup(message),
+            Self::Unauthorized(error) => error.status(),
+            Self::Forbidden(error) => error.status(),
+            Self::MissingSetup(_) => 500,
         }
-    }
-}
-
-impl From<AuthError> for Rejection {
-    fn from(error: AuthError) -> Self {
-        error.rejection()
     }
 }
 

@@ -59,6 +59,19 @@ mod rejection;
 mod token;
 mod user;
 
+/// What the adapters' API docs (their feature `openapi`) say about the bearer scheme, in one
+/// place so that the four frameworks' documents agree. No OpenAPI dependency: plain strings.
+pub mod openapi {
+    /// The name under which the adapters register the security scheme: what the operations'
+    /// `security` requirements refer to, and what Swagger UI shows in its **Authorize**
+    /// dialog.
+    pub const SCHEME_NAME: &str = "propelauth";
+
+    /// What the **Authorize** dialog says about the scheme.
+    pub const SCHEME_DESCRIPTION: &str = "A PropelAuth access token, sent as \
+`Authorization: Bearer <token>`. Paste the token alone, without the word `Bearer`.";
+}
+
 pub use auth::{
     Auth, AuthOptions, DEFAULT_BACKEND_BASE_URL, DEFAULT_LEEWAY, TokenVerificationMetadata,
     init_auth, init_auth_with_metadata, tenant_host,

@@ -1,4 +1,4 @@
-//! Organization membership, roles and permissions (behaviour.md §5 and §6).
+//! Organization membership, roles and permissions, and the checks that answer 403.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

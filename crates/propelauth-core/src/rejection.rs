@@ -1,7 +1,10 @@
-//! The framework-neutral description of a rejected request. Adapters copy it into their
-//! framework's response type and add nothing, so every framework answers the same bytes.
+//! The framework-neutral description of a rejected request, and how each error renders
+//! into it. Adapters copy it into their framework's response type and add nothing, so every
+//! framework answers the same bytes.
 
 use std::borrow::Cow;
+
+use crate::error::{AuthError, ForbiddenError, UnauthorizedError};
 
 /// `WWW-Authenticate` value when no bearer token was sent (RFC 6750 §3).
 pub const WWW_AUTHENTICATE_BEARER: &str = "Bearer";
@@ -21,9 +24,29 @@ pub const WWW_AUTHENTICATE_INVALID_TOKEN: &str = r#"Bearer error="invalid_token"
 /// assert!(rejection.body.contains("Extension(auth)"));
 /// assert_eq!(rejection.www_authenticate, None);
 /// ```
+///
+/// Core builds every rejection ([`UnauthorizedError::rejection`],
+/// [`ForbiddenError::rejection`], [`AuthError::rejection`], [`Rejection::missing_setup`],
+/// [`Rejection::with_detail`]); adapters read its fields. Fields may be added, so it cannot
+/// be built with a struct literal outside core, and patterns on it need `..`:
+///
+/// ```compile_fail
+/// let rejection = propelauth_core::Rejection {
+///     status: 401,
+///     body: "{}".into(),
+///     www_authenticate: None,
+/// };
+/// ```
+///
+/// ```
+/// # let rejection = propelauth_core::Rejection::with_detail(401, "Unauthorized");
+/// let propelauth_core::Rejection { status, body, .. } = rejection;
+/// # assert_eq!((status, body.as_ref()), (401, r#"{"detail":"Unauthorized"}"#));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rejection {
-    /// HTTP status: 401, 403 or 500.
+    /// HTTP status: 401, 403 or 500 for PropelAuth's own rejections.
     pub status: u16,
     /// JSON body, `{"detail": "..."}`.
     pub body: Cow<'static, str>,
@@ -42,11 +65,93 @@ impl Rejection {
     /// A 500 for an application that uses an extractor without installing the auth handle.
     /// `message` should name the missing setup step.
     pub fn missing_setup(message: &str) -> Self {
+        Self::with_detail(500, message)
+    }
+
+    /// Any status with body `{"detail": message}` and no `WWW-Authenticate`: for an
+    /// adapter that must answer a status no PropelAuth check produced (for example a 401
+    /// raised by another part of the app) in the same shape.
+    ///
+    /// ```
+    /// let rejection = propelauth_core::Rejection::with_detail(401, "Unauthorized");
+    /// assert_eq!(rejection.body, propelauth_core::Rejection::UNAUTHORIZED_BODY);
+    /// assert_eq!(rejection.www_authenticate, None);
+    /// ```
+    pub fn with_detail(status: u16, message: &str) -> Self {
         Self {
-            status: 500,
+            status,
             body: detail_body(message).into(),
             www_authenticate: None,
         }
+    }
+}
+
+impl UnauthorizedError {
+    /// The framework-neutral response: 401, `{"detail":"Unauthorized"}` (or the debug
+    /// message) and the RFC 6750 `WWW-Authenticate` value.
+    pub fn rejection(&self) -> Rejection {
+        let reason = self.reason();
+        let www_authenticate = if reason.token_was_sent() {
+            WWW_AUTHENTICATE_INVALID_TOKEN
+        } else {
+            WWW_AUTHENTICATE_BEARER
+        };
+        let body = if self.exposes_detail() {
+            detail_body(&reason.debug_message()).into()
+        } else {
+            Rejection::UNAUTHORIZED_BODY.into()
+        };
+        Rejection {
+            status: self.status(),
+            body,
+            www_authenticate: Some(www_authenticate),
+        }
+    }
+}
+
+impl From<UnauthorizedError> for Rejection {
+    fn from(error: UnauthorizedError) -> Self {
+        error.rejection()
+    }
+}
+
+impl ForbiddenError {
+    /// The framework-neutral response: 403 with `{"detail":"Forbidden"}` (or the debug
+    /// message) and no `WWW-Authenticate`.
+    pub fn rejection(&self) -> Rejection {
+        let body = if self.exposes_detail() {
+            detail_body(&self.reason().to_string()).into()
+        } else {
+            Rejection::FORBIDDEN_BODY.into()
+        };
+        Rejection {
+            status: self.status(),
+            body,
+            www_authenticate: None,
+        }
+    }
+}
+
+impl From<ForbiddenError> for Rejection {
+    fn from(error: ForbiddenError) -> Self {
+        error.rejection()
+    }
+}
+
+impl AuthError {
+    /// The framework-neutral response.
+    pub fn rejection(&self) -> Rejection {
+        match self {
+            Self::Unauthorized(error) => error.rejection(),
+            Self::Forbidden(error) => error.rejection(),
+            Self::MissingSetup(message) => Rejection::missing_setup(message),
+        }
+    }
+}
+
+impl From<AuthError> for Rejection {
+    fn from(error: AuthError) -> Self {
+        error.rejection()
     }
 }
 
@@ -58,4 +163,37 @@ impl Rejection {
 pub fn detail_body(message: &str) -> String {
     let escaped = serde_json::Value::String(message.to_owned());
     format!(r#"{{"detail":{escaped}}}"#)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ForbiddenReason, TokenError, UnauthorizedReason};
+
+    #[test]
+    fn status_is_the_rendered_status_without_rendering() {
+        let errors = [
+            AuthError::from(UnauthorizedError::new(
+                UnauthorizedReason::MissingHeader,
+                false,
+            )),
+            AuthError::from(UnauthorizedError::new(
+                UnauthorizedReason::InvalidToken(TokenError::Expired),
+                true,
+            )),
+            AuthError::from(ForbiddenError::new(ForbiddenReason::MissingRole, false)),
+            AuthError::MissingSetup("install the handle"),
+        ];
+        let statuses: Vec<u16> = errors.iter().map(AuthError::status).collect();
+        assert_eq!(statuses, [401, 401, 403, 500]);
+        for error in &errors {
+            assert_eq!(error.status(), error.rejection().status, "{error:?}");
+            if let AuthError::Unauthorized(unauthorized) = error {
+                assert_eq!(unauthorized.status(), unauthorized.rejection().status);
+            }
+            if let AuthError::Forbidden(forbidden) = error {
+                assert_eq!(forbidden.status(), forbidden.rejection().status);
+            }
+        }
+    }
 }

@@ -1,5 +1,5 @@
-//! Reading the bearer token from an `Authorization` header (behaviour.md §2) and validating
-//! it (§3, §4).
+//! Reading the bearer token from an `Authorization` header and validating it: signature,
+//! algorithm, time and issuer claims, then the claims that describe the user.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,7 +8,7 @@ use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use crate::crypto::VerificationKey;
-use crate::error::{TokenError, UnauthorizedReason};
+use crate::error::{TokenError, UnauthorizedReason, Untrusted};
 use crate::user::{User, UserClaims};
 
 /// Longest `Authorization` header (and bare token) accepted, in bytes. Longer ones are
@@ -78,9 +78,14 @@ struct JoseHeader<'a> {
 }
 
 /// The time and issuer claims alone, read when the payload does not describe a user, so that
-/// an expired token is reported as expired rather than as a bad payload.
+/// an expired token is reported as expired rather than as a bad payload; and whether the
+/// payload names a user at all.
 #[derive(Deserialize)]
 struct RegisteredClaims {
+    /// Any value but `null` counts as present (a `user_id` of the wrong type is an invalid
+    /// claim, not a missing user).
+    #[serde(default)]
+    user_id: Option<IgnoredAny>,
     #[serde(default)]
     exp: Option<Value>,
     #[serde(default)]
@@ -118,8 +123,8 @@ pub(crate) fn validate(
     let jose: JoseHeader<'_> =
         serde_json::from_slice(&header_json).map_err(|_| invalid(TokenError::InvalidHeader))?;
     if jose.alg != "RS256" {
-        let shown: String = jose.alg.chars().take(16).collect();
-        return Err(invalid(TokenError::UnsupportedAlgorithm(shown)));
+        let alg = Untrusted::bounded(&jose.alg);
+        return Err(invalid(TokenError::UnsupportedAlgorithm(alg)));
     }
     if jose.crit.is_some() {
         return Err(invalid(TokenError::InvalidHeader));
@@ -146,7 +151,8 @@ pub(crate) fn validate(
         }
         Err(user_error) => {
             let registered = serde_json::from_slice::<RegisteredClaims>(&payload)
-                .map_err(|error| invalid(TokenError::InvalidClaims(error.to_string())))?;
+                .map_err(|error| invalid(claims_error(&error)))?;
+            let user_id = registered.user_id;
             let registered = [
                 &registered.exp,
                 &registered.iat,
@@ -154,9 +160,20 @@ pub(crate) fn validate(
                 &registered.iss,
             ];
             check_registered_claims(registered, rules, now).map_err(invalid)?;
-            Err(UnauthorizedReason::InvalidPayload(user_error.to_string()))
+            // Only a token that names no user is an "invalid payload"; any other claim the
+            // user cannot be built from (an org entry missing a key, a wrong type) makes the
+            // token invalid.
+            Err(match user_id {
+                None => UnauthorizedReason::InvalidPayload("`user_id` is required".to_owned()),
+                Some(_) => invalid(claims_error(&user_error)),
+            })
         }
     }
+}
+
+/// A claims error from serde's message, which may quote claim values: escaped and bounded.
+fn claims_error(error: &serde_json::Error) -> TokenError {
+    TokenError::InvalidClaims(Untrusted::message(&error.to_string()).to_string())
 }
 
 fn decode_segment(segment: &[u8]) -> Result<Vec<u8>, UnauthorizedReason> {

@@ -1,4 +1,4 @@
-//! The authenticated user and how they logged in (behaviour.md §4 and §5).
+//! The authenticated user (built from the token's claims) and how they logged in.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
-//! `init_auth` against the local stand-in of the auth service (behaviour.md §1): every
-//! outcome of the metadata fetch, over real HTTP on 127.0.0.1.
+//! `init_auth` against the local stand-in of the auth service: every outcome of the metadata
+//! fetch, every shape of its body, over real HTTP on 127.0.0.1.
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use propelauth_core::{AuthOptions, InitError, TokenVerificationMetadata, init_auth_with_metadata};
 use propelauth_testing::{
-    CannedResponse, StandIn, TEST_API_KEY, TEST_AUTH_URL, TEST_ISSUER, TEST_PUBLIC_KEY_PEM,
-    TokenBuilder,
+    CannedResponse, MetadataShape, OTHER_PUBLIC_KEY_PEM, StandIn, TEST_API_KEY, TEST_AUTH_URL,
+    TEST_ISSUER, TEST_PUBLIC_KEY_PEM, TokenBuilder, TokenVariant,
 };
 use serde_json::json;
 
@@ -78,14 +78,126 @@ fn tenant_host_keeps_an_explicit_port_and_ignores_path_and_scheme() {
 }
 
 #[test]
-fn accepts_public_key_pem_as_an_alias() {
+fn every_metadata_shape_initializes() {
+    for shape in [
+        MetadataShape::BothKeys,
+        MetadataShape::VerifierKeyPem,
+        MetadataShape::PublicKeyPem,
+    ] {
+        let stand_in = StandIn::builder().metadata_shape(shape).start().unwrap();
+        let auth = options(&stand_in)
+            .init()
+            .unwrap_or_else(|error| panic!("{shape:?}: {error}"));
+        let token = TokenBuilder::new("u1").sign();
+        assert_eq!(
+            auth.validate_access_token(&token).unwrap().user_id,
+            "u1",
+            "{shape:?}"
+        );
+        auth.refresh_metadata()
+            .unwrap_or_else(|error| panic!("{shape:?} refresh: {error}"));
+        assert_eq!(stand_in.requests().len(), 2, "{shape:?}");
+    }
+}
+
+#[test]
+fn verifier_key_pem_wins_when_both_names_are_present() {
     let stand_in = StandIn::start().unwrap();
     stand_in.respond(
         "GET",
         METADATA,
-        CannedResponse::json(200, &json!({"public_key_pem": TEST_PUBLIC_KEY_PEM})),
+        CannedResponse::json(
+            200,
+            &json!({
+                "verifier_key_pem": TEST_PUBLIC_KEY_PEM,
+                "public_key_pem": OTHER_PUBLIC_KEY_PEM,
+                "roles": [{"name": "Owner"}],
+                "anything_else": null,
+            }),
+        ),
+    );
+    let auth = options(&stand_in).init().unwrap();
+    assert!(
+        auth.validate_access_token(&TokenBuilder::new("u1").sign())
+            .is_ok()
+    );
+    let other_key = TokenBuilder::new("u1").sign_variant(TokenVariant::WrongKey);
+    assert!(auth.validate_access_token(&other_key).is_err());
+
+    // A null `verifier_key_pem` counts as absent.
+    stand_in.respond(
+        "GET",
+        METADATA,
+        CannedResponse::json(
+            200,
+            &json!({"verifier_key_pem": null, "public_key_pem": TEST_PUBLIC_KEY_PEM}),
+        ),
     );
     assert!(options(&stand_in).init().is_ok());
+}
+
+#[test]
+fn an_issuer_in_fetched_metadata_is_ignored() {
+    let stand_in = StandIn::start().unwrap();
+    for issuer in [json!("https://evil.test"), json!(42)] {
+        stand_in.respond(
+            "GET",
+            METADATA,
+            CannedResponse::json(
+                200,
+                &json!({"verifier_key_pem": TEST_PUBLIC_KEY_PEM, "issuer": issuer}),
+            ),
+        );
+        let auth = options(&stand_in).init().unwrap();
+        assert_eq!(auth.issuer(), TEST_ISSUER, "{issuer}");
+        assert!(
+            auth.validate_access_token(&TokenBuilder::new("u1").sign())
+                .is_ok()
+        );
+        let evil = TokenBuilder::new("u1").issuer("https://evil.test").sign();
+        assert!(auth.validate_access_token(&evil).is_err(), "{issuer}");
+
+        // The option still wins, and a refresh does not change the issuer either.
+        let custom = options(&stand_in)
+            .issuer("https://login.acme.test")
+            .init()
+            .unwrap();
+        assert_eq!(custom.issuer(), "https://login.acme.test");
+        auth.refresh_metadata().unwrap();
+        assert_eq!(auth.issuer(), TEST_ISSUER);
+    }
+}
+
+#[test]
+fn metadata_passed_in_reads_both_names_and_keeps_its_issuer() {
+    let metadata: TokenVerificationMetadata = serde_json::from_value(json!({
+        "verifier_key_pem": TEST_PUBLIC_KEY_PEM,
+        "public_key_pem": OTHER_PUBLIC_KEY_PEM,
+        "issuer": "https://login.acme.test",
+        "roles": [],
+    }))
+    .unwrap();
+    assert_eq!(
+        metadata,
+        TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM).with_issuer("https://login.acme.test")
+    );
+    let public_only: TokenVerificationMetadata =
+        serde_json::from_value(json!({"public_key_pem": TEST_PUBLIC_KEY_PEM})).unwrap();
+    assert_eq!(
+        public_only,
+        TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM)
+    );
+    let error = serde_json::from_value::<TokenVerificationMetadata>(json!({"issuer": "x"}))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("verifier_key_pem"), "{error}");
+    // Serialized, it reads back the same.
+    let round_trip: TokenVerificationMetadata =
+        serde_json::from_str(&serde_json::to_string(&metadata).unwrap()).unwrap();
+    assert_eq!(round_trip, metadata);
+
+    let auth = init_auth_with_metadata(TEST_AUTH_URL, TEST_API_KEY, metadata).unwrap();
+    assert_eq!(auth.issuer(), "https://login.acme.test");
 }
 
 #[test]

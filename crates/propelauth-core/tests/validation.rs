@@ -3,8 +3,8 @@
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod log_capture;
+
 use std::time::Duration;
 
 use propelauth_core::{
@@ -18,6 +18,8 @@ use propelauth_testing::{
 use serde_json::json;
 
 fn auth_with(configure: impl FnOnce(AuthOptions) -> AuthOptions) -> Auth {
+    // Every test's events go to the capturing subscriber from the start.
+    log_capture::install();
     let options = AuthOptions::new(TEST_AUTH_URL, TEST_API_KEY)
         .metadata(TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM));
     configure(options).init().unwrap()
@@ -517,12 +519,12 @@ fn rejections_render_as_the_spec_says() {
         .unwrap_err()
         .rejection();
     assert_eq!(
-        missing,
-        Rejection {
-            status: 401,
-            body: r#"{"detail":"Unauthorized"}"#.into(),
-            www_authenticate: Some("Bearer")
-        }
+        (
+            missing.status,
+            missing.body.as_ref(),
+            missing.www_authenticate
+        ),
+        (401, r#"{"detail":"Unauthorized"}"#, Some("Bearer"))
     );
     let missing_debug = debug
         .validate_authorization_header(None)
@@ -558,12 +560,12 @@ fn rejections_render_as_the_spec_says() {
         .unwrap_err()
         .rejection();
     assert_eq!(
-        forbidden,
-        Rejection {
-            status: 403,
-            body: r#"{"detail":"Forbidden"}"#.into(),
-            www_authenticate: None
-        }
+        (
+            forbidden.status,
+            forbidden.body.as_ref(),
+            forbidden.www_authenticate
+        ),
+        (403, r#"{"detail":"Forbidden"}"#, None)
     );
     let forbidden_debug = debug
         .require_org_member(&user, "org-\"x")
@@ -582,30 +584,6 @@ fn rejections_render_as_the_spec_says() {
     );
 }
 
-/// Collects everything `tracing` writes at debug level while `run` executes.
-fn captured_logs(run: impl FnOnce()) -> String {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::with_default(subscriber, run);
-    let bytes = buffer.0.lock().unwrap().clone();
-    String::from_utf8(bytes).unwrap()
-}
-
 #[test]
 fn rejection_reasons_are_logged_but_tokens_never_are() {
     let auth = auth();
@@ -616,7 +594,7 @@ fn rejection_reasons_are_logged_but_tokens_never_are() {
         .collect();
     tokens.push(builder.clone().expires_in(-3600).sign());
     tokens.push(builder.clone().without_claim("user_id").sign());
-    let logs = captured_logs(|| {
+    let logs = log_capture::captured_logs(|| {
         for token in &tokens {
             let header = format!("Bearer {token}");
             let _ = auth.validate_authorization_header(Some(header.as_bytes()));
@@ -637,4 +615,197 @@ fn rejection_reasons_are_logged_but_tokens_never_are() {
     }
     assert!(!logs.contains("secret-token-value"), "{logs}");
     assert!(!logs.contains(TEST_API_KEY), "{logs}");
+}
+
+#[test]
+fn only_a_token_without_user_id_is_an_invalid_payload() {
+    let acme = || OrgClaim::new("org-1", "Acme", "Owner");
+    for token in [
+        TokenBuilder::new("u1").without_claim("user_id").sign(),
+        TokenBuilder::new("u1").claim("user_id", json!(null)).sign(),
+    ] {
+        assert_eq!(
+            reason(&token),
+            UnauthorizedReason::InvalidPayload("`user_id` is required".into())
+        );
+    }
+    let not_a_user = [
+        (
+            "org entry without org_name",
+            TokenBuilder::new("u1").org(acme().without_field("org_name")),
+        ),
+        (
+            "active org without user_permissions",
+            TokenBuilder::new("u1").active_org(acme().without_field("user_permissions")),
+        ),
+        (
+            "unknown role structure",
+            TokenBuilder::new("u1").org(acme().field("org_role_structure", json!("flat"))),
+        ),
+        (
+            "user_id not a string",
+            TokenBuilder::new("u1").claim("user_id", json!(7)),
+        ),
+        (
+            "email not a string",
+            TokenBuilder::new("u1").claim("email", json!(5)),
+        ),
+    ];
+    let debug = auth_with(|options| options.debug(true));
+    for (name, builder) in not_a_user {
+        let token = builder.sign();
+        assert!(
+            matches!(
+                reason(&token),
+                UnauthorizedReason::InvalidToken(TokenError::InvalidClaims(_))
+            ),
+            "{name}: {:?}",
+            reason(&token)
+        );
+        let rejection = debug.validate_access_token(&token).unwrap_err().rejection();
+        let body: serde_json::Value = serde_json::from_str(&rejection.body).unwrap();
+        let detail = body["detail"].as_str().unwrap();
+        assert!(
+            detail.starts_with("Invalid access token: invalid claims: "),
+            "{name}: {detail}"
+        );
+        assert_eq!(
+            rejection.www_authenticate,
+            Some(r#"Bearer error="invalid_token""#)
+        );
+    }
+}
+
+/// A token whose unverified header carries `alg`; the signature is never checked.
+fn token_with_alg(alg: &str) -> String {
+    use base64::Engine;
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let header = serde_json::to_vec(&json!({ "alg": alg })).unwrap();
+    format!(
+        "{}.{}.AAAA",
+        encode(&header),
+        encode(br#"{"user_id":"u1"}"#)
+    )
+}
+
+#[test]
+fn an_untrusted_alg_is_shown_escaped_and_bounded() {
+    let alg = format!("\u{1b}[31mRS256\nERROR forged{}", "x".repeat(100));
+    let token = token_with_alg(&alg);
+    // The first 24 characters, escaped, and a mark that the value was cut.
+    let shown = r#""\u{1b}[31mRS256\nERROR forgedx...""#;
+    let expected =
+        format!("Invalid access token: algorithm {shown} is not accepted; only RS256 is");
+
+    match reason(&token) {
+        UnauthorizedReason::InvalidToken(TokenError::UnsupportedAlgorithm(kept)) => {
+            assert!(
+                alg.starts_with(&kept) && kept.chars().count() == 25,
+                "{kept:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let debug = auth_with(|options| options.debug(true));
+    let header = format!("Bearer {token}");
+    let mut rejection = None;
+    let logs = log_capture::captured_logs(|| {
+        rejection = Some(
+            debug
+                .validate_authorization_header(Some(header.as_bytes()))
+                .unwrap_err()
+                .rejection(),
+        );
+    });
+    // The capture holds the rejection line (so the checks below are not vacuous)...
+    let line = logs
+        .lines()
+        .find(|line| line.contains("rejected with 401"))
+        .unwrap_or_else(|| panic!("no rejection line in {logs:?}"));
+    assert!(line.contains(&expected), "{line}");
+    // ...and the value could neither start a line of its own nor send a terminal escape.
+    assert_eq!(logs.lines().count(), 1, "{logs:?}");
+    assert!(!logs.contains('\u{1b}'), "{logs:?}");
+
+    let body: serde_json::Value = serde_json::from_str(&rejection.unwrap().body).unwrap();
+    let detail = body["detail"].as_str().unwrap();
+    assert_eq!(detail, expected);
+    assert!(!detail.chars().any(char::is_control), "{detail:?}");
+
+    // Short values are shown whole; quotes and backslashes stay readable.
+    let quoted = reason(&token_with_alg(r#"H"S\256"#)).to_string();
+    assert!(
+        quoted.contains(r#"algorithm "H\"S\\256" is not"#),
+        "{quoted}"
+    );
+    let unicode = reason(&token_with_alg("RS\u{202e}652")).to_string();
+    assert!(unicode.contains(r#""RS\u{202e}652""#), "{unicode}");
+}
+
+#[test]
+fn a_claim_quoted_in_a_parser_message_is_escaped() {
+    // serde quotes an unknown variant as it is: the message is escaped before it is kept.
+    let structure = format!("\u{1b}[2J\nflat{}", "y".repeat(400));
+    let token = TokenBuilder::new("u1")
+        .org(OrgClaim::new("org-1", "Acme", "Owner").field("org_role_structure", json!(structure)))
+        .sign();
+    let UnauthorizedReason::InvalidToken(TokenError::InvalidClaims(message)) = reason(&token)
+    else {
+        panic!("{:?}", reason(&token));
+    };
+    assert!(
+        message.contains(r"unknown variant `\u{1b}[2J\nflatyyy"),
+        "{message}"
+    );
+    assert!(message.ends_with("..."), "{message}");
+    assert!(
+        message.matches('y').count() < 256,
+        "cut after 256 characters: {message}"
+    );
+    let debug = auth_with(|options| options.debug(true));
+    let body = debug
+        .validate_access_token(&token)
+        .unwrap_err()
+        .rejection()
+        .body;
+    assert!(
+        body.bytes().all(|byte| (b' '..=b'~').contains(&byte)),
+        "{body}"
+    );
+}
+
+#[test]
+fn an_org_id_from_the_request_is_shown_escaped() {
+    let debug = auth_with(|options| options.debug(true));
+    let user = debug.validate_access_token(&full_token().sign()).unwrap();
+    // Frameworks percent-decode path segments: `%0A`, `%1B` arrive as bytes.
+    let org_id = "org\n2026-01-01 INFO forged\u{1b}[2J";
+    let mut rejection = None;
+    let logs = log_capture::captured_logs(|| {
+        rejection = Some(
+            debug
+                .require_org_member(&user, org_id)
+                .unwrap_err()
+                .rejection(),
+        );
+    });
+    let expected = r"User is not a member of org org\n2026-01-01 INFO forged\u{1b}[2J";
+    let line = logs
+        .lines()
+        .find(|line| line.contains("rejected with 403"))
+        .unwrap_or_else(|| panic!("no rejection line in {logs:?}"));
+    assert!(line.contains(expected), "{line}");
+    assert_eq!(logs.lines().count(), 1, "{logs:?}");
+    assert!(!logs.contains('\u{1b}'), "{logs:?}");
+    let body: serde_json::Value = serde_json::from_str(&rejection.unwrap().body).unwrap();
+    assert_eq!(body["detail"], expected);
+    // The reason keeps the id as it was, for code that reads it.
+    let error = debug.require_org_member(&user, org_id).unwrap_err();
+    assert_eq!(
+        error.reason(),
+        &ForbiddenReason::NotAMember {
+            org_id: org_id.to_owned()
+        }
+    );
 }

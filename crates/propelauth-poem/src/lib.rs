@@ -209,7 +209,7 @@ impl std::error::Error for AuthRejection {}
 
 impl ResponseError for AuthRejection {
     fn status(&self) -> StatusCode {
-        StatusCode::from_u16(self.rejection().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn as_response(&self) -> Response {
@@ -217,6 +217,7 @@ impl ResponseError for AuthRejection {
             status,
             body,
             www_authenticate,
+            ..
         } = self.rejection();
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = Response::builder()

@@ -72,11 +72,10 @@ use crate::{AuthRejection, OptionalUser, RequireUser, User};
 
 /// The name of the security scheme in the document: what the operations' `security`
 /// requirements refer to, and what Swagger UI shows in its **Authorize** dialog.
-pub const SECURITY_SCHEME: &str = "propelauth";
+pub const SECURITY_SCHEME: &str = propelauth_core::openapi::SCHEME_NAME;
 
 /// What the **Authorize** dialog says about the scheme.
-pub const SCHEME_DESCRIPTION: &str = "A PropelAuth access token, sent as \
-`Authorization: Bearer <token>`. Paste the token alone, without the word `Bearer`.";
+pub const SCHEME_DESCRIPTION: &str = propelauth_core::openapi::SCHEME_DESCRIPTION;
 
 fn register_scheme(registry: &mut Registry) {
     registry.create_security_scheme(

@@ -143,6 +143,10 @@ struct Validation(Result<User, AuthError>);
 fn validation<'r>(request: &'r Request<'_>) -> &'r Result<User, AuthError> {
     &request
         .local_cache(|| {
+            // The first value, as on every framework. Rocket 0.5 keeps header values as
+            // `str`: one that is not UTF-8 was dropped while the request was built, with no
+            // raw copy kept, so it cannot be seen here (docs/rocket.md, "Header bytes Rocket
+            // cannot see").
             let header = request
                 .headers()
                 .get_one("Authorization")
@@ -286,11 +290,7 @@ fn render_stored_rejection<'r>(status: Status, request: &'r Request<'_>) -> BoxF
             Some(rejection) => rejection.respond_to(request),
             None => {
                 let reason = status.reason().unwrap_or("Error");
-                respond_with(Rejection {
-                    status: status.code,
-                    body: propelauth_core::detail_body(reason).into(),
-                    www_authenticate: None,
-                })
+                respond_with(Rejection::with_detail(status.code, reason))
             }
         }
     })
@@ -313,15 +313,17 @@ impl fmt::Debug for AuthRejection {
             AuthError::Unauthorized(_) => "Unauthorized",
             AuthError::Forbidden(_) => "Forbidden",
             AuthError::MissingSetup(_) => "MissingSetup",
+            // Kinds added to core later print their status alone.
+            _ => "Error",
         };
-        write!(f, "AuthRejection({} {kind})", self.0.rejection().status)
+        write!(f, "AuthRejection({} {kind})", self.0.status())
     }
 }
 
 impl AuthRejection {
     /// The HTTP status.
     pub fn status_code(&self) -> Status {
-        Status::from_code(self.0.rejection().status).unwrap_or(Status::InternalServerError)
+        Status::from_code(self.0.status()).unwrap_or(Status::InternalServerError)
     }
 
     /// Why the request is refused.
@@ -352,6 +354,7 @@ fn respond_with(rejection: Rejection) -> response::Result<'static> {
         status,
         body,
         www_authenticate,
+        ..
     } = rejection;
     let mut response = Response::build();
     response

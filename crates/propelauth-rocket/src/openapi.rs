@@ -62,11 +62,10 @@ use crate::{AuthRejection, OptionalUser, RequireUser};
 
 /// The name of the security scheme in the document: what the operations' `security`
 /// requirements refer to, and what Swagger UI shows in its **Authorize** dialog.
-pub const SECURITY_SCHEME: &str = "propelauth";
+pub const SECURITY_SCHEME: &str = propelauth_core::openapi::SCHEME_NAME;
 
 /// What the **Authorize** dialog says about the scheme.
-pub const SCHEME_DESCRIPTION: &str = "A PropelAuth access token, sent as \
-`Authorization: Bearer <token>`. Paste the token alone, without the word `Bearer`.";
+pub const SCHEME_DESCRIPTION: &str = propelauth_core::openapi::SCHEME_DESCRIPTION;
 
 /// The HTTP `bearer` scheme with bearer format `JWT`, as the guards read it.
 pub fn security_scheme() -> SecurityScheme {

@@ -32,7 +32,7 @@ pub const MEMBER_USER_ID: &str = "a1b2c3d4-0000-4000-8000-00000000b0b0";
 /// User id of [`no_org_token`].
 pub const NO_ORG_USER_ID: &str = "e5f6a7b8-0000-4000-8000-0000000000c0";
 
-/// A route of the example servers (examples.md).
+/// A route of the example servers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// `GET /healthz`: no protection, body `ok`.
@@ -417,7 +417,7 @@ pub fn all() -> Vec<Case> {
     table.0
 }
 
-/// behaviour.md §2: reading the header.
+/// Reading the header.
 fn header_cases(table: &mut Table) {
     let token = owner_token().sign();
     let owner = || user(OWNER_USER_ID);
@@ -465,7 +465,7 @@ fn header_cases(table: &mut Table) {
     );
 }
 
-/// behaviour.md §3: signature, algorithm, time and issuer.
+/// Signature, algorithm, time and issuer.
 fn token_cases(table: &mut Table) {
     let owner = owner_token();
     for variant in TokenVariant::HOSTILE {
@@ -553,7 +553,7 @@ fn token_cases(table: &mut Table) {
     }
 }
 
-/// behaviour.md §4: claims → User.
+/// Claims → User.
 fn claims_cases(table: &mut Table) {
     let owner = owner_token();
     table.whoami(
@@ -562,9 +562,16 @@ fn claims_cases(table: &mut Table) {
         INVALID_PAYLOAD,
     );
     table.whoami(
+        "claims: null user_id",
+        &owner.clone().claim("user_id", Value::Null).sign(),
+        INVALID_PAYLOAD,
+    );
+    // Only a token that names no user is an invalid payload; every other claim the user
+    // cannot be built from makes it an invalid token.
+    table.whoami(
         "claims: user_id not a string",
         &owner.clone().claim("user_id", json!(7)).sign(),
-        INVALID_PAYLOAD,
+        INVALID_TOKEN,
     );
     let acme = || OrgClaim::new(ACME_ORG_ID, "Acme", "Owner");
     for key in [
@@ -577,16 +584,40 @@ fn claims_cases(table: &mut Table) {
         "user_permissions",
     ] {
         let token = no_org_token().org(acme().without_field(key)).sign();
+        table.whoami(&format!("claims: org without {key}"), &token, INVALID_TOKEN);
+        let token = no_org_token().active_org(acme().without_field(key)).sign();
         table.whoami(
-            &format!("claims: org without {key}"),
+            &format!("claims: active org without {key}"),
             &token,
-            INVALID_PAYLOAD,
+            INVALID_TOKEN,
         );
     }
     table.whoami(
         "claims: unknown role structure",
         &no_org_token()
             .org(acme().field("org_role_structure", json!("flat")))
+            .sign(),
+        INVALID_TOKEN,
+    );
+    table.whoami(
+        "claims: org permissions not a list",
+        &no_org_token()
+            .org(acme().field("user_permissions", json!("can_view_billing")))
+            .sign(),
+        INVALID_TOKEN,
+    );
+    table.whoami(
+        "claims: org entry not an object",
+        &no_org_token()
+            .claim("org_id_to_org_member_info", json!({ ACME_ORG_ID: "Owner" }))
+            .sign(),
+        INVALID_TOKEN,
+    );
+    table.whoami(
+        "claims: org without org_name and no user_id",
+        &no_org_token()
+            .org(acme().without_field("org_name"))
+            .without_claim("user_id")
             .sign(),
         INVALID_PAYLOAD,
     );
@@ -657,7 +688,7 @@ fn claims_cases(table: &mut Table) {
     );
 }
 
-/// behaviour.md §5 and §6 through the example routes.
+/// Roles, permissions and the org checks through the example routes.
 fn route_cases(table: &mut Table) {
     let owner = bearer(&owner_token().sign());
     let member_header = bearer(&member_token().sign());

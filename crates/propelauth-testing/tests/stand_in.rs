@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use propelauth_testing::{CannedResponse, StandIn};
+use propelauth_testing::{CannedResponse, MetadataShape, StandIn};
 use propelauth_testing::{TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM};
 use serde_json::{Value, json};
 
@@ -87,7 +87,40 @@ fn metadata_with_right_key_and_tenant_returns_the_pem() {
     let stand_in = StandIn::start().unwrap();
     let (status, body) = get_metadata(&stand_in, Some(TEST_API_KEY), stand_in.tenant_host());
     assert_eq!(status, 200);
-    assert_eq!(body, json!({ "verifier_key_pem": TEST_PUBLIC_KEY_PEM }));
+    // By default both names of the PEM, and a field the libraries do not read.
+    assert_eq!(
+        body,
+        json!({
+            "verifier_key_pem": TEST_PUBLIC_KEY_PEM,
+            "public_key_pem": TEST_PUBLIC_KEY_PEM,
+            "roles": ["Owner", "Admin", "Member"],
+        })
+    );
+}
+
+#[test]
+fn metadata_shape_chooses_the_names_of_the_pem() {
+    for (shape, verifier, public) in [
+        (MetadataShape::VerifierKeyPem, true, false),
+        (MetadataShape::PublicKeyPem, false, true),
+        (MetadataShape::BothKeys, true, true),
+    ] {
+        let stand_in = StandIn::builder().metadata_shape(shape).start().unwrap();
+        let (status, body) = get_metadata(&stand_in, Some(TEST_API_KEY), stand_in.tenant_host());
+        assert_eq!(status, 200);
+        let pem = Some(&json!(TEST_PUBLIC_KEY_PEM));
+        assert_eq!(
+            body.get("verifier_key_pem") == pem,
+            verifier,
+            "{shape:?}: {body}"
+        );
+        assert_eq!(
+            body.get("public_key_pem") == pem,
+            public,
+            "{shape:?}: {body}"
+        );
+        assert!(body.get("roles").is_some(), "{shape:?}: {body}");
+    }
 }
 
 #[test]
@@ -132,13 +165,17 @@ fn builder_settings_are_used() {
         .api_key("custom-key")
         .auth_url("http://localhost:3000")
         .verifier_key_pem("custom pem")
+        .metadata_shape(MetadataShape::VerifierKeyPem)
         .start()
         .unwrap();
     assert_eq!(stand_in.tenant_host(), "localhost:3000");
     let (status, body) = get_metadata(&stand_in, Some("custom-key"), "localhost:3000");
     assert_eq!(
         (status, body),
-        (200, json!({ "verifier_key_pem": "custom pem" }))
+        (
+            200,
+            json!({ "verifier_key_pem": "custom pem", "roles": ["Owner", "Admin", "Member"] })
+        )
     );
 }
 

@@ -2,7 +2,9 @@
 //!
 //! [`StandIn`] runs a real HTTP server on `127.0.0.1` with an OS-chosen port.
 //! It serves the backend endpoints the libraries call, records every request it
-//! receives and lets a test override the answer to any route.
+//! receives and lets a test override the answer to any route. The verification metadata
+//! comes in the [`MetadataShape`] the builder asks for (by default with both names of the
+//! PEM and a field the libraries ignore, as the service may answer).
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -108,12 +110,43 @@ impl RecordedRequest {
     }
 }
 
+/// Which names the stand-in's verification metadata gives the PEM. PropelAuth's two
+/// metadata endpoints name it differently (`verifier_key_pem`, `public_key_pem`), so a body
+/// may carry either or both; every shape also carries a field the libraries do not read
+/// (`roles`), as the service's answers may.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MetadataShape {
+    /// Both names, holding the same PEM (the default).
+    #[default]
+    BothKeys,
+    /// `verifier_key_pem` only.
+    VerifierKeyPem,
+    /// `public_key_pem` only.
+    PublicKeyPem,
+}
+
+impl MetadataShape {
+    /// The metadata body for `pem` in this shape.
+    fn body(self, pem: &str) -> Value {
+        let mut body = json!({ "roles": ["Owner", "Admin", "Member"] });
+        if matches!(self, Self::BothKeys | Self::VerifierKeyPem) {
+            body["verifier_key_pem"] = json!(pem);
+        }
+        if matches!(self, Self::BothKeys | Self::PublicKeyPem) {
+            body["public_key_pem"] = json!(pem);
+        }
+        body
+    }
+}
+
 /// Configures and starts a [`StandIn`].
 #[derive(Clone)]
 pub struct StandInBuilder {
     api_key: String,
     auth_url: String,
     verifier_key_pem: String,
+    metadata_shape: MetadataShape,
 }
 
 impl Default for StandInBuilder {
@@ -122,6 +155,7 @@ impl Default for StandInBuilder {
             api_key: TEST_API_KEY.to_owned(),
             auth_url: TEST_AUTH_URL.to_owned(),
             verifier_key_pem: TEST_PUBLIC_KEY_PEM.to_owned(),
+            metadata_shape: MetadataShape::default(),
         }
     }
 }
@@ -132,6 +166,7 @@ impl fmt::Debug for StandInBuilder {
             .field("api_key", &"<redacted>")
             .field("auth_url", &self.auth_url)
             .field("verifier_key_pem", &self.verifier_key_pem)
+            .field("metadata_shape", &self.metadata_shape)
             .finish()
     }
 }
@@ -153,10 +188,18 @@ impl StandInBuilder {
         }
     }
 
-    /// The PEM handed out as `verifier_key_pem` (default [`TEST_PUBLIC_KEY_PEM`]).
+    /// The PEM handed out in the verification metadata (default [`TEST_PUBLIC_KEY_PEM`]).
     pub fn verifier_key_pem(self, pem: impl Into<String>) -> Self {
         Self {
             verifier_key_pem: pem.into(),
+            ..self
+        }
+    }
+
+    /// Under which names the metadata carries the PEM (default [`MetadataShape::BothKeys`]).
+    pub fn metadata_shape(self, shape: MetadataShape) -> Self {
+        Self {
+            metadata_shape: shape,
             ..self
         }
     }
@@ -174,6 +217,7 @@ impl StandInBuilder {
                 api_key: self.api_key,
                 auth_url: self.auth_url,
                 verifier_key_pem: self.verifier_key_pem,
+                metadata_shape: self.metadata_shape,
             },
             requests: Mutex::default(),
             overrides: Mutex::default(),
@@ -295,6 +339,7 @@ struct Config {
     auth_url: String,
     tenant_host: String,
     verifier_key_pem: String,
+    metadata_shape: MetadataShape,
 }
 
 /// State shared between the [`StandIn`] handle and the request threads.
@@ -469,7 +514,7 @@ fn route(config: &Config, request: &RecordedRequest) -> CannedResponse {
     }
     match backend_route {
         Some((handler, captured)) => handler(request, &captured),
-        None => CannedResponse::json(200, &json!({ "verifier_key_pem": config.verifier_key_pem })),
+        None => CannedResponse::json(200, &config.metadata_shape.body(&config.verifier_key_pem)),
     }
 }
 

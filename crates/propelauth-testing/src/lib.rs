@@ -6,7 +6,8 @@
 //!   ([`TokenVariant`]) to prove your app rejects them.
 //! - [`StandIn`]: a local stand-in of the PropelAuth auth service on `127.0.0.1`, which
 //!   serves the verification metadata, records requests and answers what a test tells it to.
-//! - [`cases`]: the conformance table every adapter of this workspace runs.
+//! - [`samples`]: three sample users (an owner, a member, a user in no org) in two sample
+//!   orgs, with fixed ids and ready-made token builders, for your tests and a development mode.
 //!
 //! ```
 //! use propelauth_testing::{StandIn, TokenBuilder, OrgClaim};
@@ -27,7 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod cases;
+pub mod samples;
 mod stand_in;
 mod token;
 

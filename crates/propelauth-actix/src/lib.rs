@@ -227,8 +227,3 @@ impl ResponseError for AuthRejection {
         response.body(rejection.body.into_owned())
     }
 }
-
-/// The examples of `docs/actix.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/actix.md")]
-struct GuideDoctests;

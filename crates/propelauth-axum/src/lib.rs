@@ -223,18 +223,3 @@ impl IntoResponse for AuthRejection {
         response
     }
 }
-
-/// The examples of `docs/axum.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/axum.md")]
-struct GuideDoctests;
-
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;
-
-/// The examples of `docs/api.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/api.md")]
-struct ApiGuideDoctests;

@@ -228,8 +228,3 @@ impl ResponseError for AuthRejection {
         response.body(body.into_owned())
     }
 }
-
-/// The examples of `docs/poem.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/poem.md")]
-struct GuideDoctests;

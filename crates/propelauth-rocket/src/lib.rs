@@ -363,8 +363,3 @@ fn respond_with(rejection: Rejection) -> response::Result<'static> {
     }
     Ok(response.finalize())
 }
-
-/// The examples of `docs/rocket.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/rocket.md")]
-struct GuideDoctests;

@@ -72,8 +72,3 @@ pub fn test_auth_options() -> propelauth_core::AuthOptions {
         propelauth_core::TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM),
     )
 }
-
-/// The examples of `docs/testing.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/testing.md")]
-struct TestingGuideDoctests;

@@ -41,3 +41,33 @@ struct ApiGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/testing.md")]
 struct TestingGuide;
+
+/// `crates/propelauth-core/README.md`, shown on crates.io.
+#[cfg(doctest)]
+#[doc = include_str!("../../crates/propelauth-core/README.md")]
+struct CoreReadme;
+
+/// `crates/propelauth-testing/README.md`, shown on crates.io.
+#[cfg(doctest)]
+#[doc = include_str!("../../crates/propelauth-testing/README.md")]
+struct TestingReadme;
+
+/// `crates/propelauth-axum/README.md`, shown on crates.io.
+#[cfg(doctest)]
+#[doc = include_str!("../../crates/propelauth-axum/README.md")]
+struct AxumReadme;
+
+/// `crates/propelauth-actix/README.md`, shown on crates.io.
+#[cfg(doctest)]
+#[doc = include_str!("../../crates/propelauth-actix/README.md")]
+struct ActixReadme;
+
+/// `crates/propelauth-rocket/README.md`, shown on crates.io.
+#[cfg(doctest)]
+#[doc = include_str!("../../crates/propelauth-rocket/README.md")]
+struct RocketReadme;
+
+/// `crates/propelauth-poem/README.md`, shown on crates.io.
+#[cfg(doctest)]
+#[doc = include_str!("../../crates/propelauth-poem/README.md")]
+struct PoemReadme;

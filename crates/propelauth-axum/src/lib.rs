@@ -46,6 +46,8 @@
 //! security scheme in a utoipa document, for Swagger UI's Authorize button
 //! (see `docs/api-docs.md`).
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "openapi")]
 pub mod openapi;

@@ -24,6 +24,10 @@ lint:
     cargo clippy --workspace --all-targets --all-features -- -D warnings
     cargo clippy -p propelauth-core -p propelauth-testing --all-targets --no-default-features --features rust-crypto -- -D warnings
 
+# Package every published crate and build each from its .crate file (docs/releasing.md).
+package:
+    cargo package --workspace --exclude propelauth-examples --exclude propelauth-conformance --exclude propelauth-docs-tests
+
 # Build the API docs.
 doc:
     cargo doc --workspace --no-deps --open

@@ -15,7 +15,7 @@ pub mod rocket_app;
 
 use propelauth_core::{Auth, AuthOptions, InitError};
 use propelauth_testing::StandIn;
-use propelauth_testing::cases::{ACME_ORG_ID, member_token, no_org_token, owner_token};
+use propelauth_testing::samples::{ACME_ORG_ID, member_token, no_org_token, owner_token};
 
 /// How long the sample tokens printed in development mode stay valid.
 const SAMPLE_TOKEN_LIFETIME_SECS: i64 = 24 * 3600;

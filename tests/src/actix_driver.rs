@@ -1,5 +1,6 @@
 //! actix-web: the example app through `actix_web::test`.
 
+use crate::cases::{CaseRequest, ObservedResponse};
 use actix_http::Request;
 use actix_service::boxed::{self, BoxService};
 use actix_web::body::BoxBody;
@@ -10,7 +11,6 @@ use actix_web::{App, web};
 use propelauth_actix::PropelAuth;
 use propelauth_core::Auth;
 use propelauth_examples::actix_app;
-use propelauth_testing::cases::{CaseRequest, ObservedResponse};
 
 use crate::Driver;
 

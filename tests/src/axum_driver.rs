@@ -1,5 +1,6 @@
 //! axum: the example router called as a tower service.
 
+use crate::cases::{CaseRequest, ObservedResponse};
 use axum::Router;
 use axum::body::Body;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
@@ -7,7 +8,6 @@ use axum::http::{HeaderValue, Request, Response};
 use propelauth_axum::PropelAuth;
 use propelauth_core::Auth;
 use propelauth_examples::axum_app;
-use propelauth_testing::cases::{CaseRequest, ObservedResponse};
 use tower::ServiceExt;
 
 use crate::Driver;

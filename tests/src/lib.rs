@@ -1,4 +1,4 @@
-//! The conformance suite: one table (propelauth-testing's `cases`), one [`Driver`] per
+//! The conformance suite: one table ([`cases`]), one [`Driver`] per
 //! framework. Adding an adapter means adding one driver module and one line in
 //! `tests/conformance.rs`.
 #![deny(missing_docs)]
@@ -7,11 +7,12 @@
 
 pub mod actix_driver;
 pub mod axum_driver;
+pub mod cases;
 pub mod poem_driver;
 pub mod rocket_driver;
 
+use cases::{CaseRequest, ObservedResponse};
 use propelauth_core::Auth;
-use propelauth_testing::cases::{self, CaseRequest, ObservedResponse};
 
 /// Sends a case's request through one framework's real request pipeline, to the example
 /// server's routes, and reports what came back.

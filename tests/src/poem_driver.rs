@@ -1,5 +1,6 @@
 //! poem: the example app through `poem::test::TestClient`.
 
+use crate::cases::{CaseRequest, ObservedResponse};
 use poem::endpoint::BoxEndpoint;
 use poem::http::HeaderValue;
 use poem::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
@@ -8,7 +9,6 @@ use poem::{EndpointExt, Response};
 use propelauth_core::Auth;
 use propelauth_examples::poem_app;
 use propelauth_poem::PropelAuth;
-use propelauth_testing::cases::{CaseRequest, ObservedResponse};
 
 use crate::Driver;
 

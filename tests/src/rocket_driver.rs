@@ -1,9 +1,9 @@
 //! Rocket: the example app through `rocket::local::asynchronous::Client`.
 
+use crate::cases::{CaseRequest, ObservedResponse};
 use propelauth_core::Auth;
 use propelauth_examples::rocket_app;
 use propelauth_rocket::PropelAuth;
-use propelauth_testing::cases::{CaseRequest, ObservedResponse};
 use rocket::http::Header;
 use rocket::local::asynchronous::{Client, LocalResponse};
 use rocket::{Build, Rocket};

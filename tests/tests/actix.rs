@@ -4,8 +4,9 @@
 
 use propelauth_actix::{NOT_INSTALLED_MESSAGE, PropelAuth};
 use propelauth_conformance::actix_driver::{ActixDriver, Registration};
+use propelauth_conformance::cases::{self, CaseRequest, Route};
 use propelauth_conformance::{Driver, test_auth};
-use propelauth_testing::cases::{self, CaseRequest, Route};
+use propelauth_testing::samples;
 
 #[test]
 fn the_handle_may_be_registered_without_web_data() {
@@ -20,7 +21,7 @@ fn the_handle_may_be_registered_without_web_data() {
 #[test]
 fn an_app_without_the_handle_answers_500_naming_the_missing_step() {
     let mut driver = ActixDriver::with_registration(Registration::Missing);
-    let token = cases::owner_token().sign();
+    let token = samples::owner_token().sign();
     for route in [
         Route::WhoAmI,
         Route::WhoAmIOptional,

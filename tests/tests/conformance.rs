@@ -4,10 +4,10 @@
 
 use propelauth_conformance::actix_driver::ActixDriver;
 use propelauth_conformance::axum_driver::AxumDriver;
+use propelauth_conformance::cases::{self, CaseRequest, ObservedResponse};
 use propelauth_conformance::poem_driver::PoemDriver;
 use propelauth_conformance::rocket_driver::RocketDriver;
 use propelauth_conformance::{Driver, assert_conformance, test_auth};
-use propelauth_testing::cases::{self, CaseRequest, ObservedResponse};
 
 #[test]
 fn axum_passes_the_whole_table() {

@@ -9,8 +9,9 @@
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use propelauth_conformance::cases::Route;
 use propelauth_conformance::test_auth;
-use propelauth_testing::cases::{self, ACME_ORG_ID, Route};
+use propelauth_testing::samples::{self, ACME_ORG_ID};
 use serde_json::{Value, json};
 
 /// The scheme name every adapter registers.
@@ -173,7 +174,7 @@ fn check_framework(
         (&scheme["type"], &scheme["scheme"]),
         (&json!("http"), &json!("bearer"))
     );
-    let token = cases::owner_token().sign();
+    let token = samples::owner_token().sign();
     let header = format!("Bearer {token}");
     let whoami = get("/api/whoami", Some(&header));
     assert_eq!(whoami.status, 200, "{framework}: {}", whoami.text());

@@ -2,9 +2,10 @@
 
 use poem::EndpointExt;
 use propelauth_conformance::Driver;
+use propelauth_conformance::cases::{CaseRequest, Route};
 use propelauth_conformance::poem_driver::PoemDriver;
 use propelauth_poem::NOT_INSTALLED_MESSAGE;
-use propelauth_testing::cases::{self, CaseRequest, Route};
+use propelauth_testing::samples;
 
 #[test]
 fn an_app_without_the_handle_answers_500_naming_the_missing_step() {
@@ -12,7 +13,7 @@ fn an_app_without_the_handle_answers_500_naming_the_missing_step() {
         .map_to_response()
         .boxed();
     let mut driver = PoemDriver::with_endpoint(routes);
-    let token = cases::owner_token().sign();
+    let token = samples::owner_token().sign();
     for route in [
         Route::WhoAmI,
         Route::WhoAmIOptional,

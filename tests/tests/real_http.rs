@@ -12,7 +12,7 @@ use actix_web::{App, HttpServer, web};
 use propelauth_core::{Auth, AuthOptions};
 use propelauth_examples::{actix_app, axum_app};
 use propelauth_testing::StandIn;
-use propelauth_testing::cases::{
+use propelauth_testing::samples::{
     ACME_ORG_ID, MEMBER_USER_ID, OWNER_USER_ID, member_token, no_org_token, owner_token,
 };
 

@@ -10,10 +10,11 @@
 #[path = "../../crates/propelauth-core/tests/log_capture/mod.rs"]
 mod log_capture;
 
+use propelauth_conformance::cases::{CaseRequest, Route};
 use propelauth_conformance::rocket_driver::{RocketDriver, quiet_rocket};
 use propelauth_conformance::{Driver, test_auth};
 use propelauth_rocket::{OptionalUser, PropelAuth, RequireUser};
-use propelauth_testing::cases::{CaseRequest, Route, owner_token};
+use propelauth_testing::samples::owner_token;
 use rocket::http::Status;
 use rocket::{get, routes};
 

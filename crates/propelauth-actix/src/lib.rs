@@ -46,6 +46,8 @@
 //! security scheme in a utoipa document, for Swagger UI's Authorize button
 //! (see `docs/api-docs.md`).
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -227,8 +229,3 @@ impl ResponseError for AuthRejection {
         response.body(rejection.body.into_owned())
     }
 }
-
-/// The examples of `docs/actix.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/actix.md")]
-struct GuideDoctests;

@@ -46,6 +46,8 @@
 //! security scheme in a utoipa document, for Swagger UI's Authorize button
 //! (see `docs/api-docs.md`).
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -224,18 +226,3 @@ impl IntoResponse for AuthRejection {
         response
     }
 }
-
-/// The examples of `docs/axum.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/axum.md")]
-struct GuideDoctests;
-
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;
-
-/// The examples of `docs/api.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/api.md")]
-struct ApiGuideDoctests;

@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn debug_output_names_the_algorithm_only() {
-        let pem = include_str!("../../propelauth-testing/keys/test_public_key.pem");
+        let pem = propelauth_testing::TEST_PUBLIC_KEY_PEM;
         let key = VerificationKey::from_pem(pem).unwrap();
         assert_eq!(
             format!("{key:?}"),

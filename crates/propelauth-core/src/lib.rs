@@ -42,6 +42,8 @@
 //! With both features on (as `--all-features` does), `aws-lc-rs` is used. With neither, the
 //! crate does not compile.
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(not(any(feature = "aws-lc-rs", feature = "rust-crypto")))]
 compile_error!(

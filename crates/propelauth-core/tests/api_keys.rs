@@ -17,7 +17,7 @@ use propelauth_core::api::{
     UpdateApiKeyOptions,
 };
 use propelauth_testing::CannedResponse;
-use propelauth_testing::cases::{ACME_ORG_ID, OWNER_USER_ID};
+use propelauth_testing::samples::{ACME_ORG_ID, OWNER_USER_ID};
 use serde_json::{Map, Value, json};
 
 const KEY_ID: &str = "6d3f9b1c2a4e8f0b7c5d1e3a9f2b4c6d";

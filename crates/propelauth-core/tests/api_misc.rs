@@ -18,7 +18,7 @@ use propelauth_core::api::{
     UserReport,
 };
 use propelauth_testing::CannedResponse;
-use propelauth_testing::cases::{ACME_ORG_ID, GLOBEX_ORG_ID, MEMBER_USER_ID, OWNER_USER_ID};
+use propelauth_testing::samples::{ACME_ORG_ID, GLOBEX_ORG_ID, MEMBER_USER_ID, OWNER_USER_ID};
 use serde_json::{Value, json};
 
 const EMPLOYEE_ID: &str = "5b7d9f1a-3c5e-4a7b-9d1f-2a4c6e8b0d2f";

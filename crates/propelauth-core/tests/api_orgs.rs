@@ -18,7 +18,7 @@ use propelauth_core::api::{
 };
 use propelauth_core::{Auth, SamlProvider};
 use propelauth_testing::CannedResponse;
-use propelauth_testing::cases::{ACME_ORG_ID, GLOBEX_ORG_ID, OWNER_USER_ID, UNKNOWN_ORG_ID};
+use propelauth_testing::samples::{ACME_ORG_ID, GLOBEX_ORG_ID, OWNER_USER_ID, UNKNOWN_ORG_ID};
 use serde_json::{Value, json};
 
 const ORG_ID: &str = ACME_ORG_ID;

@@ -20,7 +20,7 @@ use propelauth_core::api::{
     UserOrderBy,
 };
 use propelauth_testing::CannedResponse;
-use propelauth_testing::cases::{ACME_ORG_ID, MEMBER_USER_ID};
+use propelauth_testing::samples::{ACME_ORG_ID, MEMBER_USER_ID};
 use serde_json::{Map, Value, json};
 
 const USER_ID: &str = "31c41c16-c281-44ae-9602-8a047e3bf33d";
@@ -85,7 +85,7 @@ fn fetch_user_metadata_by_user_id() {
     assert_eq!(user.user_id, USER_ID);
     assert_eq!(user.email.as_deref(), Some("owner@acme.test"));
     assert_eq!(user.created_at, Some(1_735_689_600));
-    let acme = &user.org_id_to_org_info[propelauth_testing::cases::ACME_ORG_ID];
+    let acme = &user.org_id_to_org_info[propelauth_testing::samples::ACME_ORG_ID];
     assert_eq!(acme.user_assigned_role, "Owner");
     assert_eq!(
         acme.user_inherited_roles_plus_current_role,

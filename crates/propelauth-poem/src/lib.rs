@@ -51,6 +51,8 @@
 //! the `propelauth` bearer (JWT) scheme for Swagger UI's Authorize button
 //! (see `docs/api-docs.md`).
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -229,8 +231,3 @@ impl ResponseError for AuthRejection {
         response.body(body.into_owned())
     }
 }
-
-/// The examples of `docs/poem.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/poem.md")]
-struct GuideDoctests;

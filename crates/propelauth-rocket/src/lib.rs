@@ -61,6 +61,8 @@
 //! `#[openapi]` routes document the `propelauth` bearer (JWT) scheme for Swagger UI's
 //! Authorize button (module `openapi`, and `docs/api-docs.md`).
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -366,8 +368,3 @@ fn respond_with(rejection: Rejection) -> response::Result<'static> {
     }
     Ok(response.finalize())
 }
-
-/// The examples of `docs/rocket.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/rocket.md")]
-struct GuideDoctests;

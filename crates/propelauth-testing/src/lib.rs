@@ -6,7 +6,8 @@
 //!   ([`TokenVariant`]) to prove your app rejects them.
 //! - [`StandIn`]: a local stand-in of the PropelAuth auth service on `127.0.0.1`, which
 //!   serves the verification metadata, records requests and answers what a test tells it to.
-//! - [`cases`]: the conformance table every adapter of this workspace runs.
+//! - [`samples`]: three sample users (an owner, a member, a user in no org) in two sample
+//!   orgs, with fixed ids and ready-made token builders, for your tests and a development mode.
 //!
 //! ```
 //! use propelauth_testing::{StandIn, TokenBuilder, OrgClaim};
@@ -26,8 +27,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod cases;
+pub mod samples;
 mod stand_in;
 mod token;
 
@@ -71,8 +74,3 @@ pub fn test_auth_options() -> propelauth_core::AuthOptions {
         propelauth_core::TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM),
     )
 }
-
-/// The examples of `docs/testing.md`, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/testing.md")]
-struct TestingGuideDoctests;

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::cases::{ACME_ORG_ID, MEMBER_USER_ID, OWNER_USER_ID};
+use crate::samples::{ACME_ORG_ID, MEMBER_USER_ID, OWNER_USER_ID};
 
 /// Creation time of every fixture (2025-01-01T00:00:00Z).
 pub(crate) const CREATED_AT: i64 = 1_735_689_600;

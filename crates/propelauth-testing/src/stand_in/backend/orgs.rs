@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Route, fixtures, ok};
 use crate::TEST_AUTH_URL;
-use crate::cases::{ACME_ORG_ID, GLOBEX_ORG_ID, OWNER_USER_ID, UNKNOWN_ORG_ID};
+use crate::samples::{ACME_ORG_ID, GLOBEX_ORG_ID, OWNER_USER_ID, UNKNOWN_ORG_ID};
 use crate::stand_in::{CannedResponse, RecordedRequest};
 
 pub(crate) const ROUTES: &[Route] = &[
@@ -322,7 +322,7 @@ fn saml_sp_metadata(_request: &RecordedRequest, ids: &[&str]) -> CannedResponse 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::MEMBER_USER_ID;
+    use crate::samples::MEMBER_USER_ID;
 
     fn get(query: &[(&str, &str)]) -> RecordedRequest {
         RecordedRequest {

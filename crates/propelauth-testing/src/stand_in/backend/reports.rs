@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{Route, fixtures, ok};
-use crate::cases::{ACME_ORG_ID, GLOBEX_ORG_ID, MEMBER_USER_ID, OWNER_USER_ID};
+use crate::samples::{ACME_ORG_ID, GLOBEX_ORG_ID, MEMBER_USER_ID, OWNER_USER_ID};
 use crate::stand_in::{CannedResponse, RecordedRequest};
 
 pub(crate) const ROUTES: &[Route] = &[

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{Route, ok};
-use crate::cases::{MEMBER_USER_ID, OWNER_USER_ID};
+use crate::samples::{MEMBER_USER_ID, OWNER_USER_ID};
 use crate::stand_in::{CannedResponse, RecordedRequest};
 
 pub(crate) const ROUTES: &[Route] = &[

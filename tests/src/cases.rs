@@ -3,12 +3,13 @@
 //! servers.
 //!
 //! Every adapter runs the same table through its framework (a *driver* answers each
-//! [`Case::request`], and [`run`] checks the answers with [`Case::check`]); core runs it at
-//! the validation level. The expected bodies are written out literally here, independently of
+//! [`Case::request`], and [`run`] checks the answers with [`Case::check`]);
+//! `tests/case_table.rs` runs it at the validation level, with core alone. The users and orgs
+//! are the test kit's [`samples`](propelauth_testing::samples). The expected bodies are written out literally here, independently of
 //! core's constants, so the table is an oracle and not a mirror.
 //!
 //! ```
-//! let cases = propelauth_testing::cases::all();
+//! let cases = propelauth_conformance::cases::all();
 //! assert!(cases.iter().any(|case| case.expected.status() == 403));
 //! let names: std::collections::HashSet<_> = cases.iter().map(|case| &case.name).collect();
 //! assert_eq!(names.len(), cases.len(), "case names are unique");
@@ -16,21 +17,9 @@
 
 use serde_json::{Value, json};
 
-use crate::token::{OrgClaim, TokenBuilder, TokenVariant};
-
-/// Org where [`owner_token`] is Owner (every permission) and [`member_token`] is Member.
-pub const ACME_ORG_ID: &str = "1189c444-8a2d-4c41-8b4b-ae43ce79a492";
-/// Org where [`owner_token`] is Admin (multi-role, with an additional role).
-pub const GLOBEX_ORG_ID: &str = "7cb9cf1e-4d7c-4c1f-9b0a-5d6c2c8e1f00";
-/// An org nobody in the table belongs to.
-pub const UNKNOWN_ORG_ID: &str = "00000000-0000-4000-8000-000000000000";
-
-/// User id of [`owner_token`].
-pub const OWNER_USER_ID: &str = "31c41c16-c281-44ae-9602-8a047e3bf33d";
-/// User id of [`member_token`].
-pub const MEMBER_USER_ID: &str = "a1b2c3d4-0000-4000-8000-00000000b0b0";
-/// User id of [`no_org_token`].
-pub const NO_ORG_USER_ID: &str = "e5f6a7b8-0000-4000-8000-0000000000c0";
+// Every sample user, org and token builder: the table is written in their terms.
+use propelauth_testing::samples::*;
+use propelauth_testing::{OrgClaim, TEST_ISSUER, TokenBuilder, TokenVariant, unix_now};
 
 /// A route of the example servers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,48 +286,13 @@ fn check_detail(
 /// does (running with debug mode `debug`). Returns every failure, one line each.
 ///
 /// A driver for a framework is a few lines: build the app with an auth handle from
-/// [`test_auth_options`](crate::test_auth_options) (with `.debug(debug)`), then turn each
+/// [`test_auth_options`](propelauth_testing::test_auth_options) (with `.debug(debug)`), then turn each
 /// [`CaseRequest`] into a request and the response into an [`ObservedResponse`].
 pub fn run(debug: bool, mut send: impl FnMut(&CaseRequest) -> ObservedResponse) -> Vec<String> {
     all()
         .iter()
         .filter_map(|case| case.check(debug, &send(&case.request)).err())
         .collect()
-}
-
-/// Owner of Acme (every permission), Admin of Globex (multi-role, additional role
-/// "Billing Admin", permission "can_view_billing" only).
-pub fn owner_token() -> TokenBuilder {
-    TokenBuilder::new(OWNER_USER_ID)
-        .email("owner@acme.test")
-        .first_name("Olive")
-        .last_name("Owner")
-        .org(
-            OrgClaim::new(ACME_ORG_ID, "Acme", "Owner")
-                .inherited_roles(["Owner", "Admin", "Member"])
-                .permissions(["can_view_billing", "can_view_reports", "can_invite"]),
-        )
-        .org(
-            OrgClaim::new(GLOBEX_ORG_ID, "Globex", "Admin")
-                .multi_role(["Billing Admin"])
-                .permissions(["can_view_billing"]),
-        )
-}
-
-/// Member of Acme without the billing permission.
-pub fn member_token() -> TokenBuilder {
-    TokenBuilder::new(MEMBER_USER_ID)
-        .email("member@acme.test")
-        .org(
-            OrgClaim::new(ACME_ORG_ID, "Acme", "Member")
-                .inherited_roles(["Member"])
-                .permissions(["can_view_reports"]),
-        )
-}
-
-/// A user in no org.
-pub fn no_org_token() -> TokenBuilder {
-    TokenBuilder::new(NO_ORG_USER_ID).email("solo@example.test")
 }
 
 fn bearer(token: &str) -> Vec<u8> {
@@ -499,9 +453,7 @@ fn token_cases(table: &mut Table) {
         ),
         (
             "time: fractional exp",
-            owner
-                .clone()
-                .claim("exp", json!(crate::unix_now() as f64 + 600.5)),
+            owner.clone().claim("exp", json!(unix_now() as f64 + 600.5)),
         ),
         (
             "claims: aud is ignored",
@@ -523,7 +475,7 @@ fn token_cases(table: &mut Table) {
             "time: string exp",
             owner
                 .clone()
-                .claim("exp", json!((crate::unix_now() + 600).to_string())),
+                .claim("exp", json!((unix_now() + 600).to_string())),
         ),
         ("time: missing exp", owner.clone().without_claim("exp")),
         ("time: missing iat", owner.clone().without_claim("iat")),
@@ -534,13 +486,13 @@ fn token_cases(table: &mut Table) {
         ),
         (
             "issuer: trailing slash",
-            owner.clone().issuer(&format!("{}/", crate::TEST_ISSUER)),
+            owner.clone().issuer(&format!("{}/", TEST_ISSUER)),
         ),
         (
             "issuer: http variant",
             owner
                 .clone()
-                .issuer(&crate::TEST_ISSUER.replace("https://", "http://")),
+                .issuer(&TEST_ISSUER.replace("https://", "http://")),
         ),
         ("issuer: not a string", owner.clone().claim("iss", json!(1))),
         (

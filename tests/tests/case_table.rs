@@ -1,10 +1,10 @@
-//! Runs the shared conformance table (propelauth-testing's `cases`) at the validation level:
+//! Runs the shared conformance table (`propelauth_conformance::cases`) at the validation level:
 //! the same decisions every adapter must render through its framework.
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use propelauth_conformance::cases::{self, CaseRequest, ObservedResponse, Route};
 use propelauth_core::{Auth, OrgRequirement, Rejection};
-use propelauth_testing::cases::{self, CaseRequest, ObservedResponse, Route};
 
 fn auth(debug: bool) -> Auth {
     propelauth_testing::test_auth_options()

@@ -59,10 +59,13 @@ mod rejection;
 mod token;
 mod user;
 
+#[cfg(feature = "tokio")]
+pub use auth::init_auth_async;
 pub use auth::{
     Auth, AuthOptions, DEFAULT_BACKEND_BASE_URL, DEFAULT_LEEWAY, TokenVerificationMetadata,
     init_auth, init_auth_with_metadata, tenant_host,
 };
+pub use backend::TransportError;
 pub use crypto::install_jsonwebtoken_crypto_provider;
 pub use error::{
     AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,

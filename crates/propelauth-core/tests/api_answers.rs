@@ -241,11 +241,11 @@ fn create_access_token_reads_403_as_an_unknown_user() {
     assert!(!format!("{token:?}").contains(&token.access_token));
 }
 
+/// A step-up call, its answer as JSON.
+type StepUpCall = fn(&propelauth_core::Auth) -> Result<Value, ApiError>;
+
 /// Every step-up call, by its path.
-fn step_up_calls() -> Vec<(
-    &'static str,
-    fn(&propelauth_core::Auth) -> Result<Value, ApiError>,
-)> {
+fn step_up_calls() -> Vec<(&'static str, StepUpCall)> {
     vec![
         ("/mfa/step-up/verify-totp", |auth| {
             auth.verify_step_up_totp_challenge(

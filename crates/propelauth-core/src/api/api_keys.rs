@@ -155,6 +155,7 @@ pub struct OrgApiKeyValidation {
 
 /// Which keys a listing returns.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApiKeyType {
     /// Keys of users (`personal`).
     Personal,

@@ -1,6 +1,6 @@
 //! The client for PropelAuth's backend API: one method on [`Auth`](crate::Auth) per call of
-//! PropelAuth's Python library, named as there, and an async twin of each on
-//! [`NonBlocking`] (`auth.nonblocking()`, feature `tokio`).
+//! PropelAuth's Python library, named as there, and an async twin of each on `NonBlocking`
+//! (`auth.nonblocking()`, feature `tokio`).
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -71,6 +71,7 @@ pub struct Organization {
 
 /// Order of `fetch_org_by_query` results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum OrgOrderBy {
     /// Oldest first (the default).
     #[default]

@@ -15,6 +15,7 @@ use crate::Auth;
 /// churn `7`/`14`/`30` days; growth, attrition, top inviters and champions `30`/`60`/`90`
 /// days; re-engagement weekly or monthly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ReportInterval {
     /// `"7"` days.
     #[serde(rename = "7")]
@@ -177,6 +178,7 @@ pub struct OrgReport {
 /// The figure a chart shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChartMetric {
     /// New users (`signups`).
     Signups,
@@ -208,6 +210,7 @@ impl fmt::Display for ChartMetric {
 
 /// How chart data points are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ChartMetricCadence {
     /// One point a day (`Daily`).
     Daily,

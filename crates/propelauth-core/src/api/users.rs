@@ -75,6 +75,7 @@ pub struct UserMetadata {
 /// How [`Auth::fetch_users_by_query`] orders its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum UserOrderBy {
     /// Oldest first (`CREATED_AT_ASC`, the default).
     #[default]

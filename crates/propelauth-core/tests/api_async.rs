@@ -1,7 +1,7 @@
 //! The async side of the client (feature `tokio`): `init_async`, `init_auth_async`, and the
-//! async twins of `auth.nonblocking()`, one or more per group of calls, each run on a tokio
-//! current-thread runtime (what actix-web's workers are) against the stand-in, checked for the
-//! same request and answer as its blocking call.
+//! async twins of `auth.nonblocking()`, one or more per group of calls, run on a tokio
+//! current-thread runtime (what actix-web's workers are) and a multi-thread one (axum, poem,
+//! Rocket) against the stand-in, checked for the same request and answer as the blocking call.
 #![cfg(feature = "tokio")]
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -237,6 +237,27 @@ fn a_twin_never_blocks_its_runtime_thread() {
     });
     let order = finished.lock().unwrap().clone();
     assert_eq!(order, ["other work", "call"]);
+}
+
+#[test]
+fn twins_work_on_a_multi_thread_runtime() {
+    let harness = Harness::new();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let api = harness.auth.nonblocking();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let api = api.clone();
+            runtime.spawn(async move { api.fetch_org(ACME_ORG_ID).await })
+        })
+        .collect();
+    for handle in handles {
+        let org = runtime.block_on(handle).unwrap().unwrap().unwrap();
+        assert_eq!(org.org_id, ACME_ORG_ID);
+    }
+    assert_eq!(harness.stand_in.requests().len(), 4);
 }
 
 #[test]

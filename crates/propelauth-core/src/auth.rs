@@ -327,7 +327,7 @@ fn fetch_metadata(backend: &BackendConnection) -> Result<TokenVerificationMetada
         }
         Some(SharedRefusal::B2bNotEnabled) | None => {}
     }
-    serde_json::from_slice(&response.body).map_err(|error| InitError::InvalidMetadata {
+    serde_json::from_str(&response.body).map_err(|error| InitError::InvalidMetadata {
         reason: error.to_string(),
     })
 }

@@ -119,7 +119,8 @@ pub(crate) struct Request<'a> {
 #[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) status: u16,
-    pub(crate) body: Vec<u8>,
+    /// The body as text (invalid UTF-8 replaced).
+    pub(crate) body: String,
     /// Whether the body was read to its end (it was not longer than the limit).
     pub(crate) complete: bool,
 }
@@ -155,14 +156,9 @@ impl Response {
         }
     }
 
-    /// The body as text, lossily.
-    pub(crate) fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
     /// The start of the body (512 characters), for error messages.
     pub(crate) fn excerpt(&self) -> String {
-        excerpt(&String::from_utf8_lossy(&self.body))
+        excerpt(&self.body)
     }
 }
 
@@ -435,6 +431,8 @@ impl BackendConnection {
             .map_err(|error| TransportError::from_ureq(ureq::Error::Io(error)))?;
         let complete = body.len() <= MAX_RESPONSE_BYTES;
         body.truncate(MAX_RESPONSE_BYTES);
+        let body = String::from_utf8(body)
+            .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned());
         Ok(Response {
             status,
             body,

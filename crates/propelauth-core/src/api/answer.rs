@@ -36,10 +36,10 @@ thread_local! {
 }
 
 /// Parses an answer body: the record budget and the required ids apply.
-pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
     RECORDS_LEFT.set(MAX_ANSWER_RECORDS);
     MISSING_ID.set(None);
-    let parsed = serde_json::from_slice::<T>(body);
+    let parsed = serde_json::from_str::<T>(body);
     RECORDS_LEFT.set(usize::MAX);
     let missing = MISSING_ID.take();
     // A missing id comes first: it was met before whatever stopped the parse.
@@ -308,7 +308,7 @@ mod tests {
     #[test]
     fn required_ids_must_be_present_and_non_empty() {
         let list: List =
-            parse(br#"{"items":[{"user_id":"a","tags":null},{"user_id":"b"}]}"#).unwrap();
+            parse(r#"{"items":[{"user_id":"a","tags":null},{"user_id":"b"}]}"#).unwrap();
         let ids: Vec<&str> = list
             .items
             .iter()
@@ -316,21 +316,21 @@ mod tests {
             .collect();
         assert_eq!(ids, ["a", "b"]);
         assert!(list.items[0].tags.is_empty());
-        assert!(malformed(parse::<List>(br#"{"items":[{"user_id":"a"},{}]}"#)).contains("user_id"));
-        malformed(parse::<List>(br#"{"items":[{"user_id":""}]}"#));
-        malformed(parse::<List>(br#"{"items":[{"user_id":null}]}"#));
+        assert!(malformed(parse::<List>(r#"{"items":[{"user_id":"a"},{}]}"#)).contains("user_id"));
+        malformed(parse::<List>(r#"{"items":[{"user_id":""}]}"#));
+        malformed(parse::<List>(r#"{"items":[{"user_id":null}]}"#));
         // A later parse starts clean.
-        assert!(parse::<List>(br#"{"items":[]}"#).is_ok());
+        assert!(parse::<List>(r#"{"items":[]}"#).is_ok());
     }
 
     #[test]
     fn an_answer_holds_at_most_max_records() {
         let item = r#"{"user_id":"a"}"#;
         let body = |count: usize| format!("{{\"items\":[{}]}}", vec![item; count].join(","));
-        let full: List = parse(body(MAX_ANSWER_RECORDS).as_bytes()).unwrap();
+        let full: List = parse(body(MAX_ANSWER_RECORDS).as_str()).unwrap();
         assert_eq!(full.items.len(), MAX_ANSWER_RECORDS);
         assert!(
-            malformed(parse::<List>(body(MAX_ANSWER_RECORDS + 1).as_bytes())).contains("records")
+            malformed(parse::<List>(body(MAX_ANSWER_RECORDS + 1).as_str())).contains("records")
         );
         // Outside `parse`, nothing is counted.
         let outside: List = serde_json::from_str(&body(MAX_ANSWER_RECORDS + 1)).unwrap();

@@ -208,7 +208,7 @@ impl Answer {
         Self {
             response: Response {
                 status: 404,
-                body: Vec::new(),
+                body: String::new(),
                 complete: true,
             },
         }
@@ -222,7 +222,7 @@ impl Answer {
         self.response.is_success()
     }
 
-    pub(crate) fn body(&self) -> &[u8] {
+    pub(crate) fn body(&self) -> &str {
         &self.response.body
     }
 
@@ -252,15 +252,12 @@ impl Answer {
             None => Ok(self),
             Some(SharedRefusal::InvalidApiKey) => Err(ApiError::InvalidApiKey),
             Some(SharedRefusal::RateLimited) => {
-                Err(ApiError::RateLimited(rate_limit(&response.text())))
+                Err(ApiError::RateLimited(rate_limit(&response.body)))
             }
-            Some(SharedRefusal::BadRequest) => {
-                let text = response.text();
-                Err(ApiError::BadRequest(BadRequest::new(
-                    field_errors(&text),
-                    backend::excerpt(&text),
-                )))
-            }
+            Some(SharedRefusal::BadRequest) => Err(ApiError::BadRequest(BadRequest::new(
+                field_errors(&response.body),
+                response.excerpt(),
+            ))),
             Some(SharedRefusal::B2bNotEnabled) => Err(ApiError::B2bNotEnabled),
         }
     }

@@ -191,8 +191,8 @@ struct Refusal {
 
 impl Refusal {
     /// The refusal a body describes, when it is a JSON object with an `error_code`.
-    fn parse(body: &[u8]) -> Option<Self> {
-        let json: Value = serde_json::from_slice(body).ok()?;
+    fn parse(body: &str) -> Option<Self> {
+        let json: Value = serde_json::from_str(body).ok()?;
         let error_code = json.get("error_code")?.as_str()?.to_owned();
         // The service names the field messages differently per call.
         let mut merged: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -220,7 +220,7 @@ impl Refusal {
             field_errors: merged,
             grant_not_found,
             // Cut like every error body.
-            body: crate::backend::excerpt(&String::from_utf8_lossy(body)),
+            body: crate::backend::excerpt(body),
         })
     }
 

@@ -8,7 +8,7 @@ use arc_swap::ArcSwap;
 use serde::{Deserialize, Serialize};
 
 pub use crate::backend::DEFAULT_BACKEND_BASE_URL;
-use crate::backend::{ApiKey, BackendConnection};
+use crate::backend::{ApiKey, BackendConnection, BaseUrlOverride, Method, Request, SharedRefusal};
 use crate::crypto::{VerificationKey, install_jsonwebtoken_crypto_provider};
 use crate::error::{ForbiddenError, InitError, UnauthorizedError};
 use crate::org::{OrgMemberInfo, OrgRequirement};
@@ -142,7 +142,7 @@ pub struct AuthOptions {
     auth_url: String,
     api_key: ApiKey,
     issuer: Option<String>,
-    backend_base_url: Option<String>,
+    backend_base_url: Option<BaseUrlOverride>,
     leeway: Duration,
     debug: bool,
     metadata: Option<TokenVerificationMetadata>,
@@ -175,7 +175,7 @@ impl AuthOptions {
 
     /// Where backend calls go instead of `https://propelauth-api.com` (tests, proxies).
     pub fn backend_base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.backend_base_url = Some(base_url.into());
+        self.backend_base_url = Some(BaseUrlOverride(base_url.into()));
         self
     }
 
@@ -218,7 +218,7 @@ impl AuthOptions {
         install_jsonwebtoken_crypto_provider();
         let tenant_host = tenant_host(&self.auth_url)?;
         let backend_base_url = match self.backend_base_url {
-            Some(url) => normalize_base_url(&url)?,
+            Some(url) => normalize_base_url(&url.0)?,
             None => DEFAULT_BACKEND_BASE_URL.to_owned(),
         };
         let backend = BackendConnection::new(
@@ -249,6 +249,51 @@ impl AuthOptions {
             }),
         })
     }
+}
+
+#[cfg(feature = "tokio")]
+impl AuthOptions {
+    /// [`init`](Self::init) from async code: the metadata fetch (a blocking HTTP call) runs on
+    /// tokio's blocking pool, so no runtime worker waits on the network. Works on any tokio
+    /// runtime, current-thread ones included (feature `tokio`).
+    ///
+    /// ```no_run
+    /// # async fn start() -> Result<(), propelauth_core::InitError> {
+    /// let auth = propelauth_core::AuthOptions::new("https://auth.example.com", "my-api-key")
+    ///     .init_async()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn init_async(self) -> Result<Auth, InitError> {
+        let url = match &self.backend_base_url {
+            Some(url) => crate::backend::redacted_url(&url.0),
+            None => DEFAULT_BACKEND_BASE_URL.to_owned(),
+        };
+        match tokio::task::spawn_blocking(move || self.init()).await {
+            Ok(result) => result,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(_) => Err(InitError::Network {
+                url: format!("{url}{METADATA_PATH}"),
+                source: crate::backend::TransportError::task_cancelled(),
+            }),
+        }
+    }
+}
+
+/// [`init_auth`] from async code, the blocking metadata fetch on tokio's blocking pool
+/// (feature `tokio`).
+///
+/// ```no_run
+/// # async fn start() -> Result<(), propelauth_core::InitError> {
+/// let auth = propelauth_core::init_auth_async("https://auth.example.com", "my-api-key").await?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "tokio")]
+pub async fn init_auth_async(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+) -> Result<Auth, InitError> {
+    AuthOptions::new(auth_url, api_key).init_async().await
 }
 
 /// Initializes PropelAuth: fetches the project's verification metadata from the backend
@@ -312,37 +357,43 @@ fn normalize_base_url(base_url: &str) -> Result<String, InitError> {
 }
 
 fn fetch_metadata(backend: &BackendConnection) -> Result<TokenVerificationMetadata, InitError> {
+    let request = Request {
+        method: Method::Get,
+        route: METADATA_PATH,
+        path: METADATA_PATH,
+        query: &[],
+        json: None,
+    };
     let response = backend
-        .get(METADATA_PATH)
+        .send(&request)
         .map_err(|source| InitError::Network {
             url: backend.url(METADATA_PATH),
-            source: Box::new(source),
+            source,
         })?;
-    let shortened = |body: String| body.chars().take(512).collect::<String>();
-    match response.status {
-        200..=299 => {}
-        401 => return Err(InitError::InvalidApiKey),
-        404 => {
-            return Err(InitError::InvalidAuthUrl {
-                tenant_host: backend.tenant_host().to_owned(),
-            });
-        }
-        400 => {
+    match response.shared_refusal() {
+        Some(SharedRefusal::InvalidApiKey) => return Err(InitError::InvalidApiKey),
+        Some(SharedRefusal::BadRequest) => {
             return Err(InitError::BadRequest {
-                body: shortened(response.body),
+                body: response.excerpt(),
             });
         }
-        429 => {
+        Some(SharedRefusal::RateLimited) => {
             return Err(InitError::RateLimited {
-                text: shortened(response.body),
+                text: response.excerpt(),
             });
         }
-        status => {
-            return Err(InitError::UnexpectedStatus {
-                status,
-                body: shortened(response.body),
+        Some(SharedRefusal::B2bNotEnabled) | None if !response.is_success() => {
+            return Err(match response.status {
+                404 => InitError::InvalidAuthUrl {
+                    tenant_host: backend.tenant_host().to_owned(),
+                },
+                status => InitError::UnexpectedStatus {
+                    status,
+                    body: response.excerpt(),
+                },
             });
         }
+        Some(SharedRefusal::B2bNotEnabled) | None => {}
     }
     parse_fetched_metadata(&response.body)
 }

@@ -393,14 +393,16 @@ pub enum InitError {
         /// The response body (truncated).
         body: String,
     },
-    /// Connecting failed, or the request timed out.
+    /// No HTTP answer: connecting failed, the request timed out, or the exchange broke off
+    /// ([`TransportError::is_timeout`](crate::TransportError::is_timeout),
+    /// [`is_connect`](crate::TransportError::is_connect) tell which).
     #[error("network error while fetching the token verification metadata from {url}: {source}")]
     Network {
-        /// The URL requested.
+        /// The URL requested (no credentials).
         url: String,
-        /// The underlying transport error.
+        /// What went wrong; its own source is the underlying I/O or TLS error.
         #[source]
-        source: Box<ureq::Error>,
+        source: crate::TransportError,
     },
     /// The body is not JSON or holds no PEM.
     #[error("invalid token verification metadata: {reason}; expected JSON with `verifier_key_pem`")]

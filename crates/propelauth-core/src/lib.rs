@@ -74,10 +74,13 @@ pub mod openapi {
 `Authorization: Bearer <token>`. Paste the token alone, without the word `Bearer`.";
 }
 
+#[cfg(feature = "tokio")]
+pub use auth::init_auth_async;
 pub use auth::{
     Auth, AuthOptions, DEFAULT_BACKEND_BASE_URL, DEFAULT_LEEWAY, TokenVerificationMetadata,
     init_auth, init_auth_with_metadata, tenant_host,
 };
+pub use backend::TransportError;
 pub use crypto::install_jsonwebtoken_crypto_provider;
 pub use error::{
     AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,

@@ -1,4 +1,4 @@
-//! End-user API key calls of the backend API (backend-api.md, "End-user API keys").
+//! End-user API key calls of the backend API.
 //!
 //! These are the keys your own users and orgs hold, not your PropelAuth API key. Every
 //! optional value of these calls is left out when falsy (unset, `false`, `0`, `""`, `{}`),
@@ -7,103 +7,105 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::call::{Answer, Body, Call, segment};
+use super::answer::{self, required};
+use super::call::{Call, falsy, route};
 use super::{ApiError, Page, UserMetadata, is_hex};
 use crate::Auth;
 use crate::org::OrgMemberInfo;
-
-/// Path of the end-user API key calls.
-const API_KEYS: &str = "/end_user_api_keys";
 
 /// What the not-found error of these calls names.
 const API_KEY: &str = "API key";
 
 /// An end-user API key (never its secret token).
 ///
-/// Every field may be absent; unknown fields are ignored.
+/// `api_key_id` is required; every other field may be absent, unknown fields are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ApiKey {
     /// The key's id (hex).
-    #[serde(default)]
+    #[serde(default = "required::api_key_id", deserialize_with = "answer::id")]
     pub api_key_id: String,
     /// Creation time, seconds since the Unix epoch.
-    #[serde(default)]
     pub created_at: Option<i64>,
     /// Expiry, seconds since the Unix epoch; `None` for a key that never expires.
-    #[serde(default)]
     pub expires_at_seconds: Option<i64>,
     /// Custom metadata attached to the key.
-    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// The user the key belongs to (personal keys, and org keys created by a user).
-    #[serde(default)]
     pub user_id: Option<String>,
     /// The org the key belongs to (org keys).
-    #[serde(default)]
     pub org_id: Option<String>,
     /// The key's display name.
-    #[serde(default)]
     pub display_name: Option<String>,
 }
 
-/// A key just created: its id and its secret token, which is shown only this once.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// A key just created: its id and its secret token, which is shown only this once. `Debug`
+/// does not show the token.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NewApiKey {
-    /// The key's id.
-    #[serde(default)]
+    /// The key's id (required).
+    #[serde(default = "required::api_key_id", deserialize_with = "answer::id")]
     pub api_key_id: String,
-    /// The secret token to hand to the key's holder.
-    #[serde(default)]
+    /// The secret token to hand to the key's holder (required).
+    #[serde(default = "required::api_key_token", deserialize_with = "answer::id")]
     pub api_key_token: String,
+}
+
+impl fmt::Debug for NewApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewApiKey")
+            .field("api_key_id", &self.api_key_id)
+            .field("api_key_token", &"<redacted>")
+            .finish()
+    }
 }
 
 /// A key just imported: its id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ImportedApiKey {
-    /// The imported key's id.
-    #[serde(default)]
+    /// The imported key's id (required).
+    #[serde(default = "required::api_key_id", deserialize_with = "answer::id")]
     pub api_key_id: String,
 }
 
 /// How often keys were used on one day.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ApiKeyUsage {
     /// Number of validations.
-    #[serde(default)]
     pub count: Option<u64>,
 }
 
 /// The org an API key belongs to, as key validation describes it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ApiKeyOrg {
-    /// The org's id.
-    #[serde(default)]
+    /// The org's id (required).
+    #[serde(default = "required::org_id", deserialize_with = "answer::id")]
     pub org_id: String,
     /// The org's name.
-    #[serde(default)]
+    pub name: Option<String>,
+    /// The org's name (the service sends both).
     pub org_name: Option<String>,
     /// Most members the org may have.
-    #[serde(default)]
     pub max_users: Option<i64>,
     /// Whether the org has a SAML connection.
-    #[serde(default)]
     pub is_saml_configured: Option<bool>,
     /// The org's id in a system migrated from.
-    #[serde(default)]
     pub legacy_org_id: Option<String>,
     /// The org's custom metadata.
-    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// The custom role mapping the org is subscribed to.
-    #[serde(default)]
     pub custom_role_mapping_name: Option<String>,
 }
 
@@ -112,25 +114,23 @@ pub struct ApiKeyOrg {
 /// A personal key has a `user` and no `org`; an org key has an `org`, plus `user` and
 /// `user_in_org` when it was created by a member; a generic key has neither.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ValidatedApiKey {
     /// Custom metadata attached to the key.
-    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// The user the key belongs to.
-    #[serde(default)]
     pub user: Option<UserMetadata>,
     /// The org the key belongs to.
-    #[serde(default)]
     pub org: Option<ApiKeyOrg>,
-    /// The user's membership of the org (read like a token's member info; a membership
-    /// whose role is `null` reads as none).
-    #[serde(default, deserialize_with = "member_with_a_role")]
+    /// The user's membership of the org (read like a membership of `org_id_to_org_info`:
+    /// every key optional, one without a role reads as none).
+    #[serde(deserialize_with = "answer::membership")]
     pub user_in_org: Option<OrgMemberInfo>,
 }
 
 /// A valid personal API key.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PersonalApiKeyValidation {
     /// The user the key belongs to.
@@ -140,7 +140,7 @@ pub struct PersonalApiKeyValidation {
 }
 
 /// A valid org API key.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct OrgApiKeyValidation {
     /// The org the key belongs to.
@@ -155,6 +155,7 @@ pub struct OrgApiKeyValidation {
 
 /// Which keys a listing returns.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApiKeyType {
     /// Keys of users (`personal`).
     Personal,
@@ -248,6 +249,51 @@ pub struct ApiKeyUsageOptions {
     pub api_key_id: Option<String>,
 }
 
+/// The body shared by creation and import, falsy values left out.
+#[derive(Serialize)]
+struct KeyBody<'a> {
+    #[serde(skip_serializing_if = "falsy")]
+    imported_api_key: Option<&'a str>,
+    #[serde(skip_serializing_if = "falsy")]
+    org_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "falsy")]
+    user_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "falsy")]
+    expires_at_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "falsy")]
+    metadata: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "falsy")]
+    display_name: Option<&'a str>,
+}
+
+impl<'a> KeyBody<'a> {
+    fn new(imported_api_key: Option<&'a str>, options: &'a CreateApiKeyOptions) -> Self {
+        Self {
+            imported_api_key,
+            org_id: options.org_id.as_deref(),
+            user_id: options.user_id.as_deref(),
+            expires_at_seconds: options.expires_at_seconds,
+            metadata: options.metadata.as_ref(),
+            display_name: options.display_name.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct UpdateKeyBody<'a> {
+    #[serde(skip_serializing_if = "falsy")]
+    expires_at_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "falsy")]
+    metadata: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "falsy")]
+    set_to_never_expire: bool,
+}
+
+#[derive(Serialize)]
+struct ValidateBody<'a> {
+    api_key_token: &'a str,
+}
+
 impl Auth {
     /// The API key with id `api_key_id`. An unknown key, or an id that is not hex (no
     /// request then), is [`ApiError::NotFound`].
@@ -255,8 +301,12 @@ impl Auth {
         if !is_hex(api_key_id) {
             return Err(ApiError::NotFound(API_KEY));
         }
-        let call = Call::get(format!("{API_KEYS}/{}", segment(api_key_id)));
-        not_found_is_error(self.backend().send(call)?)?.into_json()
+        self.send(Call::get(
+            route!("/end_user_api_keys/{api_key_id}"),
+            &[api_key_id],
+        ))?
+        .not_found_is_error(API_KEY)?
+        .into_json()
     }
 
     /// One page of the keys in use (not expired, not deleted).
@@ -264,9 +314,8 @@ impl Auth {
         &self,
         options: &FetchApiKeysOptions,
     ) -> Result<Page<ApiKey>, ApiError> {
-        self.backend()
-            .send(listing(Call::get(API_KEYS), options))?
-            .into_json()
+        let call = listing(Call::get(route!("/end_user_api_keys"), &[]), options);
+        self.send(call)?.into_json()
     }
 
     /// One page of the expired and deleted keys.
@@ -274,21 +323,22 @@ impl Auth {
         &self,
         options: &FetchApiKeysOptions,
     ) -> Result<Page<ApiKey>, ApiError> {
-        self.backend()
-            .send(listing(Call::get(format!("{API_KEYS}/archived")), options))?
-            .into_json()
+        let call = listing(
+            Call::get(route!("/end_user_api_keys/archived"), &[]),
+            options,
+        );
+        self.send(call)?.into_json()
     }
 
     /// Creates a key; its token is in the answer and nowhere else.
     pub fn create_api_key(&self, options: &CreateApiKeyOptions) -> Result<NewApiKey, ApiError> {
-        let body = key_fields(Body::new(), options).build();
-        self.backend()
-            .send(Call::post(API_KEYS).json(body))?
+        let body = KeyBody::new(None, options);
+        self.send(Call::post(route!("/end_user_api_keys"), &[]).json(&body))?
             .into_json()
     }
 
-    /// Changes a key: `true` when done, `false` when there is no such key (an id that is not
-    /// hex makes no request).
+    /// Changes a key: `true` when done. An id that is not hex is `false` without a request;
+    /// an unknown key (404) is [`ApiError::NotFound`].
     pub fn update_api_key(
         &self,
         api_key_id: &str,
@@ -297,30 +347,39 @@ impl Auth {
         if !is_hex(api_key_id) {
             return Ok(false);
         }
-        let body = Body::new()
-            .field_truthy("expires_at_seconds", options.expires_at_seconds)
-            .field_truthy("metadata", options.metadata.clone())
-            .field_truthy("set_to_never_expire", Some(options.set_to_never_expire))
-            .build();
-        let call = Call::patch(format!("{API_KEYS}/{}", segment(api_key_id))).json(body);
-        self.backend().send(call)?.into_found()
+        let body = UpdateKeyBody {
+            expires_at_seconds: options.expires_at_seconds,
+            metadata: options.metadata.as_ref(),
+            set_to_never_expire: options.set_to_never_expire,
+        };
+        let call =
+            Call::patch(route!("/end_user_api_keys/{api_key_id}"), &[api_key_id]).json(&body);
+        self.send(call)?
+            .not_found_is_error(API_KEY)?
+            .into_done()
+            .map(|()| true)
     }
 
-    /// Deletes (archives) a key: `true` when done, `false` when there is no such key (an id
-    /// that is not hex makes no request).
+    /// Deletes (archives) a key: `true` when done. An id that is not hex is `false` without a
+    /// request; an unknown key (404) is [`ApiError::NotFound`].
     pub fn delete_api_key(&self, api_key_id: &str) -> Result<bool, ApiError> {
         if !is_hex(api_key_id) {
             return Ok(false);
         }
-        let call = Call::delete(format!("{API_KEYS}/{}", segment(api_key_id)));
-        self.backend().send(call)?.into_found()
+        self.send(Call::delete(
+            route!("/end_user_api_keys/{api_key_id}"),
+            &[api_key_id],
+        ))?
+        .not_found_is_error(API_KEY)?
+        .into_done()
+        .map(|()| true)
     }
 
     /// What the token `api_key_token` stands for (a leading `Bearer `, in any case, is
     /// removed first). An invalid or expired token is [`ApiError::NotFound`]; too many
     /// attempts are [`ApiError::RateLimited`] with the seconds to wait.
     pub fn validate_api_key(&self, api_key_token: &str) -> Result<ValidatedApiKey, ApiError> {
-        validate(self, format!("{API_KEYS}/validate"), api_key_token)
+        self.validate(route!("/end_user_api_keys/validate"), api_key_token)
     }
 
     /// Like [`validate_api_key`](Self::validate_api_key), for a personal key:
@@ -363,7 +422,10 @@ impl Auth {
         &self,
         api_key_token: &str,
     ) -> Result<ValidatedApiKey, ApiError> {
-        validate(self, format!("{API_KEYS}/validate_imported"), api_key_token)
+        self.validate(
+            route!("/end_user_api_keys/validate_imported"),
+            api_key_token,
+        )
     }
 
     /// Imports a key issued by another system, so that its holders keep using it.
@@ -372,10 +434,9 @@ impl Auth {
         api_key_token: &str,
         options: &ImportApiKeyOptions,
     ) -> Result<ImportedApiKey, ApiError> {
-        let body = Body::new().field_truthy("imported_api_key", Some(api_key_token));
-        let body = key_fields(body, options).build();
-        let call = Call::post(format!("{API_KEYS}/import")).json(body);
-        self.backend().send(call)?.into_json()
+        let body = KeyBody::new(Some(api_key_token), options);
+        self.send(Call::post(route!("/end_user_api_keys/import"), &[]).json(&body))?
+            .into_json()
     }
 
     /// How often keys were validated on `date` (ISO form, `2025-01-31`).
@@ -384,29 +445,26 @@ impl Auth {
         date: &str,
         options: &ApiKeyUsageOptions,
     ) -> Result<ApiKeyUsage, ApiError> {
-        let call = Call::get(format!("{API_KEYS}/usage"));
-        let call = query_text(call, "date", Some(date));
-        let call = query_text(call, "org_id", options.org_id.as_deref());
-        let call = query_text(call, "user_id", options.user_id.as_deref());
-        let call = query_text(call, "api_key_id", options.api_key_id.as_deref());
-        self.backend().send(call)?.into_json()
+        let call = Call::get(route!("/end_user_api_keys/usage"), &[])
+            .query_truthy("date", Some(date))
+            .query_truthy("org_id", options.org_id.as_deref())
+            .query_truthy("user_id", options.user_id.as_deref())
+            .query_truthy("api_key_id", options.api_key_id.as_deref());
+        self.send(call)?.into_json()
     }
-}
 
-/// Validates `api_key_token` at `path`.
-fn validate(auth: &Auth, path: String, api_key_token: &str) -> Result<ValidatedApiKey, ApiError> {
-    let body = Body::new()
-        .field("api_key_token", without_bearer(api_key_token))
-        .build();
-    not_found_is_error(auth.backend().send(Call::post(path).json(body))?)?.into_json()
-}
-
-/// 404 → [`ApiError::NotFound`]; any other answer as it is.
-fn not_found_is_error(answer: Answer) -> Result<Answer, ApiError> {
-    if answer.status == 404 {
-        Err(ApiError::NotFound(API_KEY))
-    } else {
-        Ok(answer)
+    /// Validates `api_key_token` at `route`.
+    fn validate(
+        &self,
+        route: &'static str,
+        api_key_token: &str,
+    ) -> Result<ValidatedApiKey, ApiError> {
+        let body = ValidateBody {
+            api_key_token: without_bearer(api_key_token),
+        };
+        self.send(Call::post(route, &[]).json(&body))?
+            .not_found_is_error(API_KEY)?
+            .into_json()
     }
 }
 
@@ -420,54 +478,15 @@ fn without_bearer(token: &str) -> &str {
 
 /// The query of the two listings, falsy values left out.
 fn listing(call: Call, options: &FetchApiKeysOptions) -> Call {
-    let call = query_text(call, "org_id", options.org_id.as_deref());
-    let call = query_text(call, "user_id", options.user_id.as_deref());
-    let call = query_text(call, "user_email", options.user_email.as_deref());
-    let call = query_number(call, "page_size", options.page_size);
-    let call = query_number(call, "page_number", options.page_number);
-    query_text(
-        call,
-        "api_key_type",
-        options.api_key_type.as_ref().map(ApiKeyType::as_str),
-    )
-}
-
-/// The body fields shared by creation and import, falsy values left out.
-fn key_fields(body: Body, options: &CreateApiKeyOptions) -> Body {
-    body.field_truthy("org_id", options.org_id.as_deref())
-        .field_truthy("user_id", options.user_id.as_deref())
-        .field_truthy("expires_at_seconds", options.expires_at_seconds)
-        .field_truthy("metadata", options.metadata.clone())
-        .field_truthy("display_name", options.display_name.as_deref())
-}
-
-/// Adds `name` unless `value` is unset or empty.
-fn query_text(call: Call, name: &'static str, value: Option<&str>) -> Call {
-    call.query_opt(name, value.filter(|value| !value.is_empty()))
-}
-
-/// Adds `name` unless `value` is unset or zero.
-fn query_number(call: Call, name: &'static str, value: Option<u64>) -> Call {
-    call.query_opt(name, value.filter(|value| *value != 0))
-}
-
-/// Reads `user_in_org` (absent or `null`: none) as a member info, a membership whose role
-/// is `null` reading as none.
-fn member_with_a_role<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<OrgMemberInfo>, D::Error> {
-    let Some(member) = Option::<Value>::deserialize(deserializer)? else {
-        return Ok(None);
-    };
-    let role_is_null = ["user_role", "user_assigned_role"]
-        .iter()
-        .any(|name| member.get(name).is_some_and(Value::is_null));
-    if member.is_null() || role_is_null {
-        return Ok(None);
-    }
-    serde_json::from_value(member)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
+    call.query_truthy("org_id", options.org_id.as_deref())
+        .query_truthy("user_id", options.user_id.as_deref())
+        .query_truthy("user_email", options.user_email.as_deref())
+        .query_truthy("page_size", options.page_size)
+        .query_truthy("page_number", options.page_number)
+        .query_truthy(
+            "api_key_type",
+            options.api_key_type.as_ref().map(ApiKeyType::as_str),
+        )
 }
 
 #[cfg(test)]

@@ -1,71 +1,96 @@
-//! One backend call: how the request is built and how the answer's status is read.
+//! One backend API call: its request (method, path template with encoded ids, query, JSON
+//! body) and the reading of its answer's status.
 //!
-//! Every call of the `api` modules is written with these pieces, so the wire rules of
-//! backend-api-wire.md live in one place: the path prefix, `Content-Type` only with a body,
-//! `true`/`false` query booleans, the 401/429/400/426 answers common to every call.
+//! Every call of the `api` modules is written with these pieces, so the rules shared by all
+//! calls live here: the path prefix, ids that can never change the path, `true`/`false` query
+//! booleans, JSON bodies from `Serialize` structs, and the statuses every call answers alike
+//! (401, 429, 400, 426; 3xx and any other status the call does not expect are unexpected).
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::answer;
 use super::error::{ApiError, BadRequest, RateLimit};
-use crate::backend::BackendConnection;
+use crate::Auth;
+use crate::backend::{self, Method, Request, Response, SharedRefusal};
 
-/// Prefix of every backend API path.
-pub(crate) const API_PREFIX: &str = "/api/backend/v1";
-
-/// Longest body excerpt kept in an error.
-const ERROR_BODY_CHARS: usize = 512;
-
-/// HTTP methods the backend API uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Method {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
+/// The path template of a backend API call: `route!("/user/{user_id}")` is
+/// `"/api/backend/v1/user/{user_id}"`.
+macro_rules! route {
+    ($template:literal) => {
+        concat!("/api/backend/v1", $template)
+    };
 }
+pub(crate) use route;
 
-/// A request to send: method, path under [`API_PREFIX`], query, optional JSON body.
-#[derive(Debug, Clone)]
+/// A request to send.
+#[derive(Debug)]
 pub(crate) struct Call {
-    pub(crate) method: Method,
-    pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Value>,
+    method: Method,
+    route: &'static str,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    json: Option<Result<Vec<u8>, String>>,
+    /// An id was empty, `.` or `..`: no request is sent, the call reads a 404.
+    unroutable: bool,
 }
 
 impl Call {
-    pub(crate) fn new(method: Method, path: impl Into<String>) -> Self {
+    /// `method route`, each `{name}` of the template replaced, in order, by the next of
+    /// `ids`, percent-encoded. An empty, `.` or `..` id names nothing: the call is answered
+    /// as the service answers for a missing object (404), without a request.
+    pub(crate) fn new(method: Method, route: &'static str, ids: &[&str]) -> Self {
+        let mut ids = ids.iter();
+        let mut unroutable = false;
+        let path = route
+            .split('/')
+            .map(|part| {
+                if part.starts_with('{') && part.ends_with('}') {
+                    let id = ids.next().copied().unwrap_or_default();
+                    unroutable |= matches!(id, "" | "." | "..");
+                    segment(id)
+                } else {
+                    part.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        debug_assert!(
+            ids.next().is_none(),
+            "more ids than placeholders in {route}"
+        );
         Self {
             method,
-            path: path.into(),
+            route,
+            path,
             query: Vec::new(),
-            body: None,
+            json: None,
+            unroutable,
         }
     }
 
-    pub(crate) fn get(path: impl Into<String>) -> Self {
-        Self::new(Method::Get, path)
+    pub(crate) fn get(route: &'static str, ids: &[&str]) -> Self {
+        Self::new(Method::Get, route, ids)
     }
 
-    pub(crate) fn post(path: impl Into<String>) -> Self {
-        Self::new(Method::Post, path)
+    pub(crate) fn post(route: &'static str, ids: &[&str]) -> Self {
+        Self::new(Method::Post, route, ids)
     }
 
-    pub(crate) fn put(path: impl Into<String>) -> Self {
-        Self::new(Method::Put, path)
+    pub(crate) fn put(route: &'static str, ids: &[&str]) -> Self {
+        Self::new(Method::Put, route, ids)
     }
 
-    pub(crate) fn patch(path: impl Into<String>) -> Self {
-        Self::new(Method::Patch, path)
+    pub(crate) fn patch(route: &'static str, ids: &[&str]) -> Self {
+        Self::new(Method::Patch, route, ids)
     }
 
-    pub(crate) fn delete(path: impl Into<String>) -> Self {
-        Self::new(Method::Delete, path)
+    pub(crate) fn delete(route: &'static str, ids: &[&str]) -> Self {
+        Self::new(Method::Delete, route, ids)
     }
 
     /// Adds a query parameter (booleans render as `true`/`false`).
@@ -82,92 +107,158 @@ impl Call {
         }
     }
 
+    /// Adds a query parameter unless `value` is unset or falsy (`""`, `0`), the rule of the
+    /// end-user API key calls.
+    pub(crate) fn query_truthy<T: Display + Falsy>(
+        self,
+        name: &'static str,
+        value: Option<T>,
+    ) -> Self {
+        self.query_opt(name, value.filter(|value| !value.is_falsy()))
+    }
+
     /// Sets the JSON body.
-    pub(crate) fn json(mut self, body: Value) -> Self {
-        self.body = Some(body);
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Self {
+        self.json = Some(serde_json::to_vec(body).map_err(|error| error.to_string()));
         self
     }
 }
 
-/// A path segment, percent-encoded so that an id can never change the path.
-pub(crate) fn segment(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
-
-/// A JSON object built field by field, for bodies whose unset options are left out.
-#[derive(Debug, Default)]
-pub(crate) struct Body(Map<String, Value>);
-
-impl Body {
-    pub(crate) fn new() -> Self {
-        Self::default()
-    }
-
-    /// Always sends `name`.
-    pub(crate) fn field(mut self, name: &str, value: impl Into<Value>) -> Self {
-        self.0.insert(name.to_owned(), value.into());
-        self
-    }
-
-    /// Sends `name` when set (any set value, `false`, `0` and `""` included).
-    pub(crate) fn field_opt<T: Into<Value>>(self, name: &str, value: Option<T>) -> Self {
-        match value {
-            Some(value) => self.field(name, value),
-            None => self,
+/// A path segment, percent-encoded except for RFC 3986's unreserved characters.
+fn segment(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
         }
     }
+    encoded
+}
 
-    /// Sends `name` unless it is falsy (unset, `false`, `0`, `""`, `{}`, `[]`), as the
-    /// end-user API key calls do.
-    pub(crate) fn field_truthy<T: Into<Value>>(self, name: &str, value: Option<T>) -> Self {
-        match value.map(Into::into) {
-            Some(value) if is_truthy(&value) => self.field(name, value),
-            _ => self,
-        }
-    }
+/// Values the end-user API key calls leave out of bodies and queries when falsy, as the
+/// reference library does (Python's truthiness: `""`, `0`, `false`, `{}`, `[]`).
+pub(crate) trait Falsy {
+    fn is_falsy(&self) -> bool;
+}
 
-    pub(crate) fn build(self) -> Value {
-        Value::Object(self.0)
+impl Falsy for bool {
+    fn is_falsy(&self) -> bool {
+        !*self
     }
 }
 
-/// Python's truthiness, which decides what the reference library leaves out.
-pub(crate) fn is_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(flag) => *flag,
-        Value::Number(number) => number.as_f64().is_some_and(|number| number != 0.0),
-        Value::String(text) => !text.is_empty(),
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(fields) => !fields.is_empty(),
+impl Falsy for str {
+    fn is_falsy(&self) -> bool {
+        self.is_empty()
     }
 }
 
-/// An answer whose status is not one of the common errors (401, 429, 400, 426).
+impl Falsy for String {
+    fn is_falsy(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Falsy for i64 {
+    fn is_falsy(&self) -> bool {
+        *self == 0
+    }
+}
+
+impl Falsy for u64 {
+    fn is_falsy(&self) -> bool {
+        *self == 0
+    }
+}
+
+impl Falsy for serde_json::Map<String, Value> {
+    fn is_falsy(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<T: Falsy> Falsy for Option<T> {
+    fn is_falsy(&self) -> bool {
+        self.as_ref().is_none_or(Falsy::is_falsy)
+    }
+}
+
+impl<T: Falsy + ?Sized> Falsy for &T {
+    fn is_falsy(&self) -> bool {
+        (**self).is_falsy()
+    }
+}
+
+/// For `#[serde(skip_serializing_if = "falsy")]`.
+pub(crate) fn falsy<T: Falsy>(value: &T) -> bool {
+    value.is_falsy()
+}
+
+/// An answer whose status is not one of the shared refusals.
 #[derive(Debug)]
 pub(crate) struct Answer {
-    pub(crate) status: u16,
-    pub(crate) body: String,
+    response: Response,
 }
 
 impl Answer {
-    pub(crate) fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
+    /// A 404 that no request produced (an id that names nothing).
+    fn local_not_found() -> Self {
+        Self {
+            response: Response {
+                status: 404,
+                body: String::new(),
+                complete: true,
+            },
+        }
     }
 
-    /// The body as `T`.
+    pub(crate) fn status(&self) -> u16 {
+        self.response.status
+    }
+
+    pub(crate) fn is_success(&self) -> bool {
+        self.response.is_success()
+    }
+
+    pub(crate) fn body(&self) -> &str {
+        &self.response.body
+    }
+
+    /// The body as `T` (bounded, required ids checked: see [`answer::parse`]).
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        serde_json::from_str(&self.body)
-            .map_err(|error| ApiError::MalformedResponse(error.to_string()))
+        if !self.response.complete {
+            return Err(ApiError::MalformedResponse(format!(
+                "the answer is larger than {} bytes",
+                backend::MAX_RESPONSE_BYTES
+            )));
+        }
+        answer::parse(&self.response.body)
     }
 
     /// The error for a status this call does not expect.
-    pub(crate) fn unexpected(self) -> ApiError {
+    pub(crate) fn unexpected(&self) -> ApiError {
         ApiError::UnexpectedStatus {
-            status: self.status,
-            body: excerpt(&self.body),
+            status: self.response.status,
+            body: self.response.excerpt(),
+        }
+    }
+
+    /// The shared refusals (401 first, 429, 400, 426) as errors; any other answer as is.
+    pub(crate) fn refuse_shared(self) -> Result<Self, ApiError> {
+        let response = &self.response;
+        match response.shared_refusal() {
+            None => Ok(self),
+            Some(SharedRefusal::InvalidApiKey) => Err(ApiError::InvalidApiKey),
+            Some(SharedRefusal::RateLimited) => {
+                Err(ApiError::RateLimited(rate_limit(&response.body)))
+            }
+            Some(SharedRefusal::BadRequest) => Err(ApiError::BadRequest(BadRequest::new(
+                field_errors(&response.body),
+                response.excerpt(),
+            ))),
+            Some(SharedRefusal::B2bNotEnabled) => Err(ApiError::B2bNotEnabled),
         }
     }
 
@@ -182,7 +273,7 @@ impl Answer {
 
     /// 2xx → `Some(T)`; 404 → `None`; anything else → unexpected status.
     pub(crate) fn into_optional<T: DeserializeOwned>(self) -> Result<Option<T>, ApiError> {
-        match self.status {
+        match self.status() {
             404 => Ok(None),
             _ => self.into_json().map(Some),
         }
@@ -190,23 +281,92 @@ impl Answer {
 
     /// 2xx → `true`; 404 → `false`; anything else → unexpected status.
     pub(crate) fn into_found(self) -> Result<bool, ApiError> {
-        match self.status {
+        match self.status() {
             200..=299 => Ok(true),
             404 => Ok(false),
             _ => Err(self.unexpected()),
         }
     }
+
+    /// 2xx → done (the body is not read); anything else → unexpected status.
+    pub(crate) fn into_done(self) -> Result<(), ApiError> {
+        if self.is_success() {
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    /// 404 → [`ApiError::NotFound`] naming `what`; any other answer as is.
+    pub(crate) fn not_found_is_error(self, what: &'static str) -> Result<Self, ApiError> {
+        if self.status() == 404 {
+            Err(ApiError::NotFound(what))
+        } else {
+            Ok(self)
+        }
+    }
 }
 
-fn excerpt(body: &str) -> String {
-    body.chars().take(ERROR_BODY_CHARS).collect()
+impl Auth {
+    /// Sends `call`, the shared refusals turned into errors.
+    pub(crate) fn send(&self, call: Call) -> Result<Answer, ApiError> {
+        self.exchange(call)?.refuse_shared()
+    }
+
+    /// Sends `call`; only a failed transport is an error (step-up MFA reads refusals
+    /// itself).
+    pub(crate) fn exchange(&self, call: Call) -> Result<Answer, ApiError> {
+        if call.unroutable {
+            return Ok(Answer::local_not_found());
+        }
+        let json = match &call.json {
+            Some(Ok(bytes)) => Some(bytes.as_slice()),
+            Some(Err(error)) => return Err(ApiError::InvalidRequest(error.clone())),
+            None => None,
+        };
+        let request = Request {
+            method: call.method,
+            route: call.route,
+            path: &call.path,
+            query: &call.query,
+            json,
+        };
+        let backend = self.backend();
+        backend
+            .send(&request)
+            .map(|response| Answer { response })
+            .map_err(|source| ApiError::Network {
+                url: backend.url(&call.path),
+                source,
+            })
+    }
+
+    /// A mutation addressed by an id that must be a UUID: `false` without a request
+    /// otherwise, `true` on 2xx, `false` on 404.
+    pub(crate) fn checked_mutation(
+        &self,
+        id: &str,
+        call: impl FnOnce() -> Call,
+    ) -> Result<bool, ApiError> {
+        if !super::is_uuid(id) {
+            return Ok(false);
+        }
+        self.send(call())?.into_found()
+    }
 }
 
 /// The field errors of a JSON 400 body: `{"field": ["message", ...]}` or `{"field": "message"}`.
 pub(crate) fn field_errors(body: &str) -> BTreeMap<String, Vec<String>> {
-    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(body) else {
-        return BTreeMap::new();
-    };
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(fields)) => object_field_errors(fields),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// The field errors of a JSON object.
+pub(crate) fn object_field_errors(
+    fields: serde_json::Map<String, Value>,
+) -> BTreeMap<String, Vec<String>> {
     fields
         .into_iter()
         .map(|(field, messages)| {
@@ -230,37 +390,65 @@ fn message_text(value: &Value) -> String {
 fn rate_limit(body: &str) -> RateLimit {
     let json = serde_json::from_str::<Value>(body).unwrap_or(Value::Null);
     let text = |name: &str| json.get(name).and_then(Value::as_str).map(str::to_owned);
-    RateLimit {
-        text: excerpt(body),
-        wait_seconds: json.get("wait_seconds").and_then(Value::as_f64),
-        user_facing_error: text("user_facing_error"),
-        error_code: text("error_code"),
-    }
+    RateLimit::new(
+        backend::excerpt(body),
+        json.get("wait_seconds").and_then(Value::as_f64),
+        text("user_facing_error"),
+        text("error_code"),
+    )
 }
 
-impl BackendConnection {
-    /// Sends `call` and turns the statuses every call shares into errors: 401 (checked first),
-    /// 429, 400 and 426. Every other status comes back as an [`Answer`].
-    pub(crate) fn send(&self, call: Call) -> Result<Answer, ApiError> {
-        let url = self.url(&format!("{API_PREFIX}{}", call.path));
-        let response = self
-            .request(call.method, &url, &call.query, call.body.as_ref())
-            .map_err(|source| ApiError::Network {
-                url: url.clone(),
-                source: Box::new(source),
-            })?;
-        match response.status {
-            401 => Err(ApiError::InvalidApiKey),
-            429 => Err(ApiError::RateLimited(rate_limit(&response.body))),
-            400 => Err(ApiError::BadRequest(BadRequest {
-                field_errors: field_errors(&response.body),
-                body: excerpt(&response.body),
-            })),
-            426 => Err(ApiError::B2bNotEnabled),
-            status => Ok(Answer {
-                status,
-                body: response.body,
-            }),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_encoded_and_unroutable_ids_are_flagged() {
+        let call = Call::get(
+            route!("/user/{user_id}/{provider}/fresh_token"),
+            &["a b/c?d", "x%y"],
+        );
+        assert_eq!(
+            call.path,
+            "/api/backend/v1/user/a%20b%2Fc%3Fd/x%25y/fresh_token"
+        );
+        assert_eq!(
+            call.route,
+            "/api/backend/v1/user/{user_id}/{provider}/fresh_token"
+        );
+        assert!(!call.unroutable);
+        for id in ["", ".", ".."] {
+            assert!(
+                Call::get(route!("/user/{user_id}/mfa"), &[id]).unroutable,
+                "{id:?}"
+            );
         }
+        assert!(!Call::get(route!("/user/{user_id}/mfa"), &["..."]).unroutable);
+        assert_eq!(
+            Call::get(route!("/user/{user_id}"), &["é~-._"]).path,
+            "/api/backend/v1/user/%C3%A9~-._"
+        );
+    }
+
+    #[test]
+    fn falsy_follows_python_truthiness() {
+        assert!(falsy(&None::<String>));
+        assert!(falsy(&Some(String::new())));
+        assert!(falsy(&Some(0_i64)));
+        assert!(falsy(&false));
+        assert!(falsy(&Some(serde_json::Map::new())));
+        assert!(!falsy(&Some("x")));
+        assert!(!falsy(&Some(-1_i64)));
+        assert!(!falsy(&true));
+    }
+
+    #[test]
+    fn field_errors_read_lists_and_lone_strings() {
+        let errors = field_errors(r#"{"email":["is invalid","is taken"],"name":"too long","n":3}"#);
+        assert_eq!(errors["email"], ["is invalid", "is taken"]);
+        assert_eq!(errors["name"], ["too long"]);
+        assert_eq!(errors["n"], ["3"]);
+        assert!(field_errors("not json").is_empty());
+        assert!(field_errors("[1]").is_empty());
     }
 }

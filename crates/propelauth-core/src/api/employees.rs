@@ -1,19 +1,18 @@
-//! Employee calls of the backend API (backend-api.md, "Step-up MFA, SCIM, employees,
-//! insights").
+//! Employee calls of the backend API.
 
 use serde::{Deserialize, Serialize};
 
-use super::call::{Call, segment};
+use super::call::{Call, route};
 use super::{ApiError, is_uuid};
 use crate::Auth;
 
 /// A PropelAuth employee (for example one who impersonated a user: see
 /// `impersonator_user_id`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Employee {
     /// The employee's email address.
-    #[serde(default)]
     pub email: Option<String>,
 }
 
@@ -24,7 +23,7 @@ impl Auth {
         if !is_uuid(employee_id) {
             return Ok(None);
         }
-        let call = Call::get(format!("/employee/{}", segment(employee_id)));
-        self.backend().send(call)?.into_optional()
+        self.send(Call::get(route!("/employee/{employee_id}"), &[employee_id]))?
+            .into_optional()
     }
 }

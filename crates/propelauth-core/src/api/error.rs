@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::backend::TransportError;
+
 /// Why a backend API call failed. No message contains the API key.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -44,16 +46,22 @@ pub enum ApiError {
         /// The response body (cut to 512 characters).
         body: String,
     },
-    /// Connecting failed or timed out.
+    /// No HTTP answer: connecting failed, the request timed out, or the exchange broke off
+    /// ([`TransportError::is_timeout`], [`TransportError::is_connect`] tell which).
     #[error("network error calling {url}: {source}")]
     Network {
-        /// The URL requested (no query string).
+        /// The URL requested (no query string, no credentials).
         url: String,
-        /// The transport error.
+        /// What went wrong; its own source is the underlying I/O or TLS error.
         #[source]
-        source: Box<ureq::Error>,
+        source: TransportError,
     },
-    /// A 2xx answer whose body is not what the call returns.
+    /// The request body could not be encoded as JSON (never for the bodies this crate
+    /// builds; kept so that no failure is hidden).
+    #[error("the request could not be encoded: {0}")]
+    InvalidRequest(String),
+    /// A 2xx answer whose body is not what the call returns: not JSON, a required id missing,
+    /// or more than [`MAX_ANSWER_RECORDS`](crate::api::MAX_ANSWER_RECORDS) records.
     #[error("malformed response from PropelAuth: {0}")]
     MalformedResponse(String),
     /// An async call's blocking task did not complete (the runtime is shutting down, or the
@@ -64,6 +72,7 @@ pub enum ApiError {
 
 /// What a 429 said.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// The response text.
     pub text: String,
@@ -73,6 +82,22 @@ pub struct RateLimit {
     pub user_facing_error: Option<String>,
     /// The service's error code, when given.
     pub error_code: Option<String>,
+}
+
+impl RateLimit {
+    pub(crate) fn new(
+        text: String,
+        wait_seconds: Option<f64>,
+        user_facing_error: Option<String>,
+        error_code: Option<String>,
+    ) -> Self {
+        Self {
+            text,
+            wait_seconds,
+            user_facing_error,
+            error_code,
+        }
+    }
 }
 
 impl std::fmt::Display for RateLimit {
@@ -87,12 +112,19 @@ impl std::fmt::Display for RateLimit {
 
 /// What a 400 said: messages per field when the body is JSON, else the text.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BadRequest {
     /// Field name → messages, from a JSON body (`{"email": ["is invalid"]}`; a lone string
     /// becomes a one-message list).
     pub field_errors: BTreeMap<String, Vec<String>>,
     /// The whole body (cut to 512 characters).
     pub body: String,
+}
+
+impl BadRequest {
+    pub(crate) fn new(field_errors: BTreeMap<String, Vec<String>>, body: String) -> Self {
+        Self { field_errors, body }
+    }
 }
 
 impl std::fmt::Display for BadRequest {

@@ -1,5 +1,6 @@
 //! The client for PropelAuth's backend API: one method on [`Auth`](crate::Auth) per call of
-//! PropelAuth's Python library, named as there.
+//! PropelAuth's Python library, named as there, and an async twin of each on `NonBlocking`
+//! (`auth.nonblocking()`, feature `tokio`).
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -13,27 +14,60 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every call is blocking (ureq, with the timeouts of [`AuthOptions`](crate::AuthOptions)).
-//! From an async handler, use `Auth::spawn_blocking` (feature `tokio`, on by default in the
-//! framework adapters), which runs the call on tokio's blocking pool.
+//! The methods on `Auth` are blocking (ureq, with the timeouts of
+//! [`AuthOptions`](crate::AuthOptions)). From async code, call the same method on
+//! `auth.nonblocking()`, which runs it on tokio's blocking pool.
 //!
 //! Errors are one type, [`ApiError`]. Where PropelAuth's library answers "not found" with
 //! `None` or `false`, so do these methods, and an id that cannot exist (not a canonical UUID)
 //! gets that answer without any request.
 
+mod answer;
 mod api_keys;
 pub(crate) mod call;
 mod employees;
 mod error;
+#[cfg(feature = "tokio")]
+mod nonblocking;
 mod orgs;
 mod reports;
 mod scim;
 mod step_up;
 mod users;
 
+pub use answer::MAX_ANSWER_RECORDS;
+pub use api_keys::{
+    ApiKey, ApiKeyOrg, ApiKeyType, ApiKeyUsage, ApiKeyUsageOptions, CreateApiKeyOptions,
+    FetchApiKeysOptions, ImportApiKeyOptions, ImportedApiKey, NewApiKey, OrgApiKeyValidation,
+    PersonalApiKeyValidation, UpdateApiKeyOptions, ValidatedApiKey,
+};
+pub use employees::Employee;
 pub use error::{ApiError, BadRequest, RateLimit, StepUpError};
-#[allow(unused_imports)]
-pub use {api_keys::*, employees::*, orgs::*, reports::*, scim::*, step_up::*, users::*};
+#[cfg(feature = "tokio")]
+pub use nonblocking::NonBlocking;
+pub use orgs::{
+    AddUserToOrgOptions, ChangeUserRoleInOrgOptions, CreateOrgOptions,
+    CreateOrgSamlConnectionLinkOptions, CreatedOrg, CustomRoleMapping, CustomRoleMappings,
+    FetchOrgByQueryOptions, FetchPendingInvitesOptions, OidcIdpMetadataOptions, OidcIdpType,
+    OrgOrderBy, Organization, PendingInvite, SamlConnectionLink, SamlSpMetadata,
+    UpdateOrgMetadataOptions,
+};
+pub use reports::{
+    ChartData, ChartDataPoint, ChartMetric, ChartMetricCadence, ChartMetricOptions, OrgReport,
+    OrgReportRecord, ReportInterval, ReportOptions, ReportOrgMembership, UserReport,
+    UserReportRecord,
+};
+pub use scim::{
+    FetchOrgScimGroupsOptions, FetchScimGroupOptions, ScimGroup, ScimGroupMember, ScimGroupSummary,
+};
+pub use step_up::StepUpGrantType;
+pub use users::{
+    CreateAccessTokenOptions, CreateMagicLinkOptions, CreateUserOptions, CreatedAccessToken,
+    CreatedMagicLink, CreatedUser, FetchUsersByQueryOptions, FetchUsersInOrgOptions,
+    InviteUserToOrgOptions, MfaPhoneNumber, MfaSetup, MigrateUserOptions, OAuthToken,
+    UpdateUserMetadataOptions, UpdateUserPasswordOptions, UserMetadata, UserMfaMethods,
+    UserOrderBy, UserSignupQueryParams,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -41,10 +75,12 @@ use serde::{Deserialize, Serialize};
 /// (`users`/`total_users`, `orgs`/`total_orgs`, `invites`/`total_invites`,
 /// `api_keys`/`total_api_keys`, `groups`/`total_groups`); here they are `items` and `total`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, bound(deserialize = "T: Deserialize<'de>"))]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The items of this page.
     #[serde(
-        default = "Vec::new",
+        deserialize_with = "answer::records",
         alias = "users",
         alias = "orgs",
         alias = "invites",
@@ -54,7 +90,6 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// How many items there are in all.
     #[serde(
-        default,
         alias = "total_users",
         alias = "total_orgs",
         alias = "total_invites",
@@ -63,14 +98,17 @@ pub struct Page<T> {
     )]
     pub total: u64,
     /// This page's number (from 0).
-    #[serde(default)]
     pub current_page: u64,
     /// The page size asked for.
-    #[serde(default)]
     pub page_size: u64,
     /// Whether a next page exists.
-    #[serde(default)]
     pub has_more_results: bool,
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self::empty(0, 0)
+    }
 }
 
 impl<T> Page<T> {
@@ -84,19 +122,6 @@ impl<T> Page<T> {
             has_more_results: false,
         }
     }
-}
-
-/// A mutation addressed by a user or org id that must be a UUID: `false` without a request
-/// otherwise, `true` on 2xx, `false` on 404. `call` gets the id as a path segment.
-pub(crate) fn checked_mutation(
-    auth: &crate::Auth,
-    id: &str,
-    call: impl FnOnce(&str) -> call::Call,
-) -> Result<bool, ApiError> {
-    if !is_uuid(id) {
-        return Ok(false);
-    }
-    auth.backend().send(call(&call::segment(id)))?.into_found()
 }
 
 /// Whether `id` is a canonical lower-case hyphenated UUID (any version), the only form of
@@ -118,7 +143,8 @@ pub(crate) fn is_hex(id: &str) -> bool {
 #[cfg(feature = "tokio")]
 impl crate::Auth {
     /// Runs blocking backend API calls on tokio's blocking pool, so an async handler never
-    /// stalls a runtime worker:
+    /// stalls a runtime worker. For one call, [`nonblocking`](Self::nonblocking) is shorter;
+    /// this is for several calls in one task, or your own code around them:
     ///
     /// ```no_run
     /// # async fn handler(auth: propelauth_core::Auth) -> Result<(), propelauth_core::api::ApiError> {

@@ -1,87 +1,77 @@
-//! Organization calls of the backend API (backend-api.md, "Organizations"), SAML connection
-//! management included.
+//! Organization calls of the backend API, SAML and OIDC connection management included.
 //!
-//! Which org ids are checked locally (backend-api-wire.md §12): the fetches of one org or of
-//! its SAML metadata, the SAML connection link, the pending-invite listing (when an org id is
-//! given) and every boolean mutation addressed by `/org/{id}` or `/saml_idp_metadata`. The
+//! Which org ids are checked locally (an id that is not a UUID gets the call's "not found"
+//! answer without a request): the fetches of one org or of its SAML metadata, the SAML
+//! connection link, the pending-invite listing (when an org id is given) and every boolean
+//! mutation addressed by `/org/{id}`, `/saml_idp_metadata` or `/oidc_idp_metadata`. The
 //! membership calls (`add_user_to_org`, `remove_user_from_org`, `change_user_role_in_org`) and
-//! `revoke_pending_org_invite` send their ids as given (§13).
+//! `revoke_pending_org_invite` send their ids as given, like PropelAuth's library.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::call::{Body, Call, segment};
-use super::{ApiError, Page, checked_mutation, is_uuid};
+use super::answer::{self, required};
+use super::call::{Call, falsy, route};
+use super::{ApiError, Page, is_uuid};
 use crate::Auth;
 use crate::user::SamlProvider;
 
-/// An organization as the backend API describes it (`fetch_org`, and the items of
-/// `fetch_org_by_query`, which carry a subset of the fields).
+/// An organization as the backend API describes it: `fetch_org`, and the items of
+/// `fetch_org_by_query` (which carry fewer fields, and `created_at`).
 ///
-/// Every field may be absent (the service adds fields over time); unknown fields are ignored.
+/// `org_id` is required (an answer without it is [`ApiError::MalformedResponse`]); every other
+/// field may be absent and unknown fields are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Organization {
-    /// The org's id (empty if the service left it out).
-    #[serde(default)]
+    /// The org's id.
+    #[serde(default = "required::org_id", deserialize_with = "answer::id")]
     pub org_id: String,
     /// Display name.
-    #[serde(default)]
     pub name: Option<String>,
     /// URL-safe name (slug).
-    #[serde(default)]
     pub url_safe_org_slug: Option<String>,
     /// Whether the org may set up a SAML connection.
-    #[serde(default)]
     pub can_setup_saml: Option<bool>,
     /// Whether a SAML connection is configured.
-    #[serde(default)]
     pub is_saml_configured: Option<bool>,
     /// Whether the SAML connection is still in test mode (not live).
-    #[serde(default)]
     pub is_saml_in_test_mode: Option<bool>,
     /// Most members the org may have, when limited.
-    #[serde(default)]
     pub max_users: Option<u64>,
     /// Custom metadata.
-    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// The org's email domain.
-    #[serde(default)]
     pub domain: Option<String>,
-    /// Further email domains of the org (absent → empty).
-    #[serde(default, deserialize_with = "null_as_empty")]
+    /// Further email domains of the org (absent or `null` → empty).
+    #[serde(deserialize_with = "answer::null_as_default")]
     pub extra_domains: Vec<String>,
     /// Whether users with a matching email domain join automatically.
-    #[serde(default)]
     pub domain_autojoin: Option<bool>,
     /// Whether members must have a matching email domain.
-    #[serde(default)]
     pub domain_restrict: Option<bool>,
     /// The custom role mapping the org is subscribed to, if any.
-    #[serde(default)]
     pub custom_role_mapping_name: Option<String>,
     /// The org's id in a system migrated from.
-    #[serde(default)]
     pub legacy_org_id: Option<String>,
     /// Whether the org is isolated (its users exist only inside it).
-    #[serde(default)]
     pub isolated: Option<bool>,
-}
-
-/// A list that may arrive as `null`: read as empty.
-fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+    /// Whether members must change their password periodically.
+    pub password_rotation_enabled: Option<bool>,
+    /// How many past passwords a new one must differ from.
+    pub password_rotation_history_size: Option<u64>,
+    /// How often passwords must change, in seconds.
+    pub password_rotation_period: Option<u64>,
+    /// When the org was created, seconds since the Unix epoch (sent in `fetch_org_by_query`).
+    pub created_at: Option<i64>,
 }
 
 /// Order of `fetch_org_by_query` results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum OrgOrderBy {
     /// Oldest first (the default).
     #[default]
@@ -145,22 +135,22 @@ impl Default for FetchOrgByQueryOptions {
 
 /// The project's custom role mappings (`fetch_custom_role_mappings`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CustomRoleMappings {
     /// Every mapping (absent → empty).
-    #[serde(default, deserialize_with = "null_as_empty")]
+    #[serde(deserialize_with = "answer::records")]
     pub custom_role_mappings: Vec<CustomRoleMapping>,
 }
 
 /// One custom role mapping: a role-to-permissions set orgs can subscribe to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CustomRoleMapping {
     /// The mapping's name (what `subscribe_org_to_role_mapping` takes).
-    #[serde(default)]
     pub custom_role_mapping_name: Option<String>,
     /// How many orgs use it.
-    #[serde(default)]
     pub num_orgs_subscribed: Option<u64>,
 }
 
@@ -188,34 +178,27 @@ impl Default for FetchPendingInvitesOptions {
 
 /// An invitation to an org that has not been accepted yet.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct PendingInvite {
     /// Who was invited.
-    #[serde(default)]
     pub invitee_email: Option<String>,
     /// The org invited to.
-    #[serde(default)]
     pub org_id: Option<String>,
     /// Its name.
-    #[serde(default)]
     pub org_name: Option<String>,
     /// The role the invitee will have.
-    #[serde(default)]
     pub role_in_org: Option<String>,
-    /// Additional roles the invitee will have (absent → empty).
-    #[serde(default, deserialize_with = "null_as_empty")]
+    /// Additional roles the invitee will have (absent or `null` → empty).
+    #[serde(deserialize_with = "answer::null_as_default")]
     pub additional_roles_in_org: Vec<String>,
     /// When the invite was sent, seconds since the Unix epoch.
-    #[serde(default)]
     pub created_at: Option<i64>,
     /// When the invite expires, seconds since the Unix epoch.
-    #[serde(default)]
     pub expires_at: Option<i64>,
     /// Email of the user who invited, if a user did.
-    #[serde(default)]
     pub inviter_email: Option<String>,
     /// Id of the user who invited, if a user did.
-    #[serde(default)]
     pub inviter_user_id: Option<String>,
 }
 
@@ -240,13 +223,13 @@ pub struct CreateOrgOptions {
 
 /// The org `create_org` made.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreatedOrg {
-    /// Its id.
-    #[serde(default)]
+    /// Its id (required).
+    #[serde(default = "required::org_id", deserialize_with = "answer::id")]
     pub org_id: String,
     /// Its name.
-    #[serde(default)]
     pub name: Option<String>,
 }
 
@@ -276,6 +259,12 @@ pub struct UpdateOrgMetadataOptions {
     pub extra_domains: Option<Vec<String>>,
     /// The org's id in a system migrated from.
     pub legacy_org_id: Option<String>,
+    /// Whether members must change their password periodically.
+    pub password_rotation_enabled: Option<bool>,
+    /// How many past passwords a new one must differ from.
+    pub password_rotation_history_size: Option<u64>,
+    /// How often passwords must change, in seconds.
+    pub password_rotation_period: Option<u64>,
 }
 
 /// Options of [`Auth::add_user_to_org`].
@@ -303,11 +292,12 @@ pub struct CreateOrgSamlConnectionLinkOptions {
 /// The answer of `create_org_saml_connection_link`: the link, and every other field of the
 /// JSON body as it came (PropelAuth's library returns the body as is).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SamlConnectionLink {
-    /// The link to send to the org's IT admin to set up their SAML connection.
-    #[serde(default)]
-    pub url: Option<String>,
+    /// The link to send to the org's IT admin to set up their SAML connection (required).
+    #[serde(default = "required::url", deserialize_with = "answer::id")]
+    pub url: String,
     /// The other fields of the answer, untouched.
     #[serde(flatten)]
     pub other: Map<String, Value>,
@@ -316,17 +306,143 @@ pub struct SamlConnectionLink {
 /// What an identity provider needs to know about PropelAuth as the service provider of an
 /// org's SAML connection (`fetch_saml_sp_metadata`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SamlSpMetadata {
     /// The SP entity id (audience).
-    #[serde(default)]
     pub entity_id: Option<String>,
     /// The assertion consumer service URL.
-    #[serde(default)]
     pub acs_url: Option<String>,
     /// The single-logout URL.
-    #[serde(default)]
     pub logout_url: Option<String>,
+}
+
+/// The kind of OIDC identity provider of [`Auth::set_oidc_idp_metadata`] (`idp_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum OidcIdpType {
+    /// Any OIDC provider: needs `auth_url`, `token_url` and `userinfo_url` (`"Generic"`).
+    Generic,
+    /// Okta: needs `okta_sso_domain` (`"Okta"`).
+    Okta,
+    /// Microsoft Entra ID: needs `entra_tenant_id` (`"Azure"`).
+    Azure,
+}
+
+/// The provider-specific settings of [`Auth::set_oidc_idp_metadata`]: only the set ones are
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OidcIdpMetadataOptions {
+    /// Authorization endpoint (generic providers).
+    pub auth_url: Option<String>,
+    /// Token endpoint (generic providers).
+    pub token_url: Option<String>,
+    /// Userinfo endpoint (generic providers).
+    pub userinfo_url: Option<String>,
+    /// The Okta domain (`example.okta.com`; Okta).
+    pub okta_sso_domain: Option<String>,
+    /// The Entra tenant id (Azure).
+    pub entra_tenant_id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CreateOrgBody<'a> {
+    name: &'a str,
+    enable_auto_joining_by_domain: bool,
+    members_must_have_matching_domain: bool,
+    #[serde(skip_serializing_if = "falsy")]
+    domain: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_users: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_role_mapping_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "falsy")]
+    legacy_org_id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct UpdateOrgBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    can_setup_saml: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_users: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    autojoin_by_domain: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restrict_to_domain: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    domain: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    require_2fa_by: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_domains: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legacy_org_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password_rotation_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password_rotation_history_size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password_rotation_period: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct RoleMappingBody<'a> {
+    custom_role_mapping_name: &'a str,
+}
+
+#[derive(Serialize)]
+struct MembershipBody<'a> {
+    user_id: &'a str,
+    org_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    additional_roles: Option<&'a [String]>,
+}
+
+#[derive(Serialize)]
+struct RevokeInviteBody<'a> {
+    org_id: &'a str,
+    invitee_email: &'a str,
+}
+
+#[derive(Serialize)]
+struct SamlLinkBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_in_seconds: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct SamlIdpBody<'a> {
+    org_id: &'a str,
+    idp_entity_id: &'a str,
+    idp_sso_url: &'a str,
+    idp_certificate: &'a str,
+    provider: &'a str,
+}
+
+#[derive(Serialize)]
+struct OidcIdpBody<'a> {
+    org_id: &'a str,
+    client_id: &'a str,
+    client_secret: &'a str,
+    uses_pkce: bool,
+    idp_type: OidcIdpType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    userinfo_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    okta_sso_domain: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entra_tenant_id: Option<&'a str>,
 }
 
 impl Auth {
@@ -336,8 +452,8 @@ impl Auth {
         if !is_uuid(org_id) {
             return Ok(None);
         }
-        let call = Call::get(format!("/org/{}", segment(org_id)));
-        self.backend().send(call)?.into_optional()
+        self.send(Call::get(route!("/org/{org_id}"), &[org_id]))?
+            .into_optional()
     }
 
     /// One page of the project's orgs, filtered and ordered by `options`.
@@ -345,20 +461,19 @@ impl Auth {
         &self,
         options: &FetchOrgByQueryOptions,
     ) -> Result<Page<Organization>, ApiError> {
-        let call = Call::get("/org/query")
+        let call = Call::get(route!("/org/query"), &[])
             .query("page_size", options.page_size)
             .query("page_number", options.page_number)
             .query("order_by", options.order_by)
             .query_opt("name", options.name.as_deref())
             .query_opt("legacy_org_id", options.legacy_org_id.as_deref())
             .query_opt("domain", options.domain.as_deref());
-        self.backend().send(call)?.into_json()
+        self.send(call)?.into_json()
     }
 
     /// The project's custom role mappings.
     pub fn fetch_custom_role_mappings(&self) -> Result<CustomRoleMappings, ApiError> {
-        self.backend()
-            .send(Call::get("/custom_role_mappings"))?
+        self.send(Call::get(route!("/custom_role_mappings"), &[]))?
             .into_json()
     }
 
@@ -374,11 +489,11 @@ impl Auth {
         {
             return Ok(None);
         }
-        let call = Call::get("/pending_org_invites")
+        let call = Call::get(route!("/pending_org_invites"), &[])
             .query("page_number", options.page_number)
             .query("page_size", options.page_size)
             .query_opt("org_id", options.org_id.as_deref());
-        self.backend().send(call)?.into_json().map(Some)
+        self.send(call)?.into_json().map(Some)
     }
 
     /// Creates an org named `name`.
@@ -387,25 +502,17 @@ impl Auth {
         name: &str,
         options: &CreateOrgOptions,
     ) -> Result<CreatedOrg, ApiError> {
-        let body = Body::new()
-            .field("name", name)
-            .field(
-                "enable_auto_joining_by_domain",
-                options.enable_auto_joining_by_domain,
-            )
-            .field(
-                "members_must_have_matching_domain",
-                options.members_must_have_matching_domain,
-            )
-            .field_truthy("domain", options.domain.as_deref())
-            .field_opt("max_users", options.max_users)
-            .field_opt(
-                "custom_role_mapping_name",
-                options.custom_role_mapping_name.as_deref(),
-            )
-            .field_truthy("legacy_org_id", options.legacy_org_id.as_deref());
-        let call = Call::post("/org/").json(body.build());
-        self.backend().send(call)?.into_json()
+        let body = CreateOrgBody {
+            name,
+            enable_auto_joining_by_domain: options.enable_auto_joining_by_domain,
+            members_must_have_matching_domain: options.members_must_have_matching_domain,
+            domain: options.domain.as_deref(),
+            max_users: options.max_users,
+            custom_role_mapping_name: options.custom_role_mapping_name.as_deref(),
+            legacy_org_id: options.legacy_org_id.as_deref(),
+        };
+        self.send(Call::post(route!("/org/"), &[]).json(&body))?
+            .into_json()
     }
 
     /// Updates the fields of org `org_id` set in `options`. `false` when there is no such org.
@@ -414,23 +521,23 @@ impl Auth {
         org_id: &str,
         options: &UpdateOrgMetadataOptions,
     ) -> Result<bool, ApiError> {
-        let body = Body::new()
-            .field_opt("name", options.name.as_deref())
-            .field_opt("can_setup_saml", options.can_setup_saml)
-            .field_opt("metadata", options.metadata.clone())
-            .field_opt("max_users", options.max_users)
-            .field_opt("autojoin_by_domain", options.can_join_on_email_domain_match)
-            .field_opt(
-                "restrict_to_domain",
-                options.members_must_have_email_domain_match,
-            )
-            .field_opt("domain", options.domain.as_deref())
-            .field_opt("require_2fa_by", options.require_2fa_by.as_deref())
-            .field_opt("extra_domains", options.extra_domains.clone())
-            .field_opt("legacy_org_id", options.legacy_org_id.as_deref())
-            .build();
-        checked_mutation(self, org_id, |org| {
-            Call::put(format!("/org/{org}")).json(body)
+        let body = UpdateOrgBody {
+            name: options.name.as_deref(),
+            can_setup_saml: options.can_setup_saml,
+            metadata: options.metadata.as_ref(),
+            max_users: options.max_users,
+            autojoin_by_domain: options.can_join_on_email_domain_match,
+            restrict_to_domain: options.members_must_have_email_domain_match,
+            domain: options.domain.as_deref(),
+            require_2fa_by: options.require_2fa_by.as_deref(),
+            extra_domains: options.extra_domains.as_deref(),
+            legacy_org_id: options.legacy_org_id.as_deref(),
+            password_rotation_enabled: options.password_rotation_enabled,
+            password_rotation_history_size: options.password_rotation_history_size,
+            password_rotation_period: options.password_rotation_period,
+        };
+        self.checked_mutation(org_id, || {
+            Call::put(route!("/org/{org_id}"), &[org_id]).json(&body)
         })
     }
 
@@ -441,17 +548,17 @@ impl Auth {
         org_id: &str,
         custom_role_mapping_name: &str,
     ) -> Result<bool, ApiError> {
-        let body = Body::new()
-            .field("custom_role_mapping_name", custom_role_mapping_name)
-            .build();
-        checked_mutation(self, org_id, |org| {
-            Call::put(format!("/org/{org}")).json(body)
+        let body = RoleMappingBody {
+            custom_role_mapping_name,
+        };
+        self.checked_mutation(org_id, || {
+            Call::put(route!("/org/{org_id}"), &[org_id]).json(&body)
         })
     }
 
     /// Deletes org `org_id`. `false` when there is no such org.
     pub fn delete_org(&self, org_id: &str) -> Result<bool, ApiError> {
-        checked_mutation(self, org_id, |org| Call::delete(format!("/org/{org}")))
+        self.checked_mutation(org_id, || Call::delete(route!("/org/{org_id}"), &[org_id]))
     }
 
     /// Adds user `user_id` to org `org_id` with `role`. `false` when the user or org does not
@@ -463,23 +570,27 @@ impl Auth {
         role: &str,
         options: &AddUserToOrgOptions,
     ) -> Result<bool, ApiError> {
-        let body = Body::new()
-            .field("user_id", user_id)
-            .field("org_id", org_id)
-            .field("role", role)
-            .field("additional_roles", options.additional_roles.clone());
-        let call = Call::post("/org/add_user").json(body.build());
-        self.backend().send(call)?.into_found()
+        let body = MembershipBody {
+            user_id,
+            org_id,
+            role: Some(role),
+            additional_roles: Some(&options.additional_roles),
+        };
+        self.send(Call::post(route!("/org/add_user"), &[]).json(&body))?
+            .into_found()
     }
 
     /// Removes user `user_id` from org `org_id`. `false` when the user or org does not
     /// exist. The ids are sent as given.
     pub fn remove_user_from_org(&self, user_id: &str, org_id: &str) -> Result<bool, ApiError> {
-        let body = Body::new()
-            .field("user_id", user_id)
-            .field("org_id", org_id);
-        let call = Call::post("/org/remove_user").json(body.build());
-        self.backend().send(call)?.into_found()
+        let body = MembershipBody {
+            user_id,
+            org_id,
+            role: None,
+            additional_roles: None,
+        };
+        self.send(Call::post(route!("/org/remove_user"), &[]).json(&body))?
+            .into_found()
     }
 
     /// Gives user `user_id` the role `role` in org `org_id`. `false` when the user or org
@@ -491,42 +602,44 @@ impl Auth {
         role: &str,
         options: &ChangeUserRoleInOrgOptions,
     ) -> Result<bool, ApiError> {
-        let body = Body::new()
-            .field("user_id", user_id)
-            .field("org_id", org_id)
-            .field("role", role)
-            .field("additional_roles", options.additional_roles.clone());
-        let call = Call::post("/org/change_role").json(body.build());
-        self.backend().send(call)?.into_found()
+        let body = MembershipBody {
+            user_id,
+            org_id,
+            role: Some(role),
+            additional_roles: Some(&options.additional_roles),
+        };
+        self.send(Call::post(route!("/org/change_role"), &[]).json(&body))?
+            .into_found()
     }
 
     /// Revokes the pending invite of `invitee_email` to org `org_id` (`DELETE` with a JSON
-    /// body). Returns the answer's JSON body as is, like PropelAuth's library; a 404 is an
-    /// unexpected-status error. The org id is sent as given.
+    /// body). An unknown org or invite (404) is an unexpected-status error, as in PropelAuth's
+    /// library. The org id is sent as given.
     pub fn revoke_pending_org_invite(
         &self,
         org_id: &str,
         invitee_email: &str,
-    ) -> Result<Value, ApiError> {
-        let body = Body::new()
-            .field("org_id", org_id)
-            .field("invitee_email", invitee_email);
-        let call = Call::delete("/pending_org_invites").json(body.build());
-        self.backend().send(call)?.into_json()
+    ) -> Result<(), ApiError> {
+        let body = RevokeInviteBody {
+            org_id,
+            invitee_email,
+        };
+        self.send(Call::delete(route!("/pending_org_invites"), &[]).json(&body))?
+            .into_done()
     }
 
     /// Lets org `org_id` set up a SAML connection. `false` when there is no such org.
     pub fn allow_org_to_setup_saml_connection(&self, org_id: &str) -> Result<bool, ApiError> {
-        checked_mutation(self, org_id, |org| {
-            Call::post(format!("/org/{org}/allow_saml"))
+        self.checked_mutation(org_id, || {
+            Call::post(route!("/org/{org_id}/allow_saml"), &[org_id])
         })
     }
 
     /// Stops org `org_id` from setting up a SAML connection. `false` when there is no such
     /// org.
     pub fn disallow_org_to_setup_saml_connection(&self, org_id: &str) -> Result<bool, ApiError> {
-        checked_mutation(self, org_id, |org| {
-            Call::post(format!("/org/{org}/disallow_saml"))
+        self.checked_mutation(org_id, || {
+            Call::post(route!("/org/{org_id}/disallow_saml"), &[org_id])
         })
     }
 
@@ -541,13 +654,15 @@ impl Auth {
         if !is_uuid(org_id) {
             return Ok(None);
         }
-        let body = Body::new().field_opt("expires_in_seconds", options.expires_in_seconds);
-        let call = Call::post(format!(
-            "/org/{}/create_saml_connection_link",
-            segment(org_id)
-        ))
-        .json(body.build());
-        self.backend().send(call)?.into_json().map(Some)
+        let body = SamlLinkBody {
+            expires_in_seconds: options.expires_in_seconds,
+        };
+        let call = Call::post(
+            route!("/org/{org_id}/create_saml_connection_link"),
+            &[org_id],
+        )
+        .json(&body);
+        self.send(call)?.into_json().map(Some)
     }
 
     /// The service-provider side of org `org_id`'s SAML connection, or `None` when there is
@@ -556,8 +671,8 @@ impl Auth {
         if !is_uuid(org_id) {
             return Ok(None);
         }
-        let call = Call::get(format!("/saml_sp_metadata/{}", segment(org_id)));
-        self.backend().send(call)?.into_optional()
+        self.send(Call::get(route!("/saml_sp_metadata/{org_id}"), &[org_id]))?
+            .into_optional()
     }
 
     /// Sets the identity provider of org `org_id`'s SAML connection. `false` when there is no
@@ -570,31 +685,59 @@ impl Auth {
         idp_certificate: &str,
         provider: SamlProvider,
     ) -> Result<bool, ApiError> {
-        if !is_uuid(org_id) {
-            return Ok(false);
-        }
-        let body = Body::new()
-            .field("org_id", org_id)
-            .field("idp_entity_id", idp_entity_id)
-            .field("idp_sso_url", idp_sso_url)
-            .field("idp_certificate", idp_certificate)
-            .field("provider", provider.as_str());
-        let call = Call::post("/saml_idp_metadata").json(body.build());
-        self.backend().send(call)?.into_found()
+        let body = SamlIdpBody {
+            org_id,
+            idp_entity_id,
+            idp_sso_url,
+            idp_certificate,
+            provider: provider.as_str(),
+        };
+        self.checked_mutation(org_id, || {
+            Call::post(route!("/saml_idp_metadata"), &[]).json(&body)
+        })
+    }
+
+    /// Sets up org `org_id`'s SSO with an OIDC identity provider of kind `idp_type`, which
+    /// needs its own settings in `options` (see [`OidcIdpType`]). `false` when there is no
+    /// such org (an id that is not a UUID makes no request).
+    pub fn set_oidc_idp_metadata(
+        &self,
+        org_id: &str,
+        client_id: &str,
+        client_secret: &str,
+        uses_pkce: bool,
+        idp_type: OidcIdpType,
+        options: &OidcIdpMetadataOptions,
+    ) -> Result<bool, ApiError> {
+        let body = OidcIdpBody {
+            org_id,
+            client_id,
+            client_secret,
+            uses_pkce,
+            idp_type,
+            auth_url: options.auth_url.as_deref(),
+            token_url: options.token_url.as_deref(),
+            userinfo_url: options.userinfo_url.as_deref(),
+            okta_sso_domain: options.okta_sso_domain.as_deref(),
+            entra_tenant_id: options.entra_tenant_id.as_deref(),
+        };
+        self.checked_mutation(org_id, || {
+            Call::post(route!("/oidc_idp_metadata"), &[]).json(&body)
+        })
     }
 
     /// Takes org `org_id`'s SAML connection out of test mode. `false` when there is no such
     /// org.
     pub fn saml_go_live(&self, org_id: &str) -> Result<bool, ApiError> {
-        checked_mutation(self, org_id, |org| {
-            Call::post(format!("/saml_idp_metadata/go_live/{org}"))
+        self.checked_mutation(org_id, || {
+            Call::post(route!("/saml_idp_metadata/go_live/{org_id}"), &[org_id])
         })
     }
 
     /// Deletes org `org_id`'s SAML connection. `false` when there is no such org.
     pub fn delete_saml_connection(&self, org_id: &str) -> Result<bool, ApiError> {
-        checked_mutation(self, org_id, |org| {
-            Call::delete(format!("/saml_idp_metadata/{org}"))
+        self.checked_mutation(org_id, || {
+            Call::delete(route!("/saml_idp_metadata/{org_id}"), &[org_id])
         })
     }
 }

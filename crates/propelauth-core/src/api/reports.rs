@@ -1,5 +1,4 @@
-//! User and org insight reports and chart metrics of the backend API (backend-api.md,
-//! "Step-up MFA, SCIM, employees, insights").
+//! User and org insight reports and chart metrics of the backend API.
 
 use std::fmt;
 
@@ -8,13 +7,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ApiError;
-use super::call::Call;
+use super::answer;
+use super::call::{Call, route};
 use crate::Auth;
 
 /// The period a report covers. Which periods a report accepts depends on the report:
 /// churn `7`/`14`/`30` days; growth, attrition, top inviters and champions `30`/`60`/`90`
 /// days; re-engagement weekly or monthly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ReportInterval {
     /// `"7"` days.
     #[serde(rename = "7")]
@@ -72,136 +73,112 @@ pub struct ReportOptions {
 
 /// An org a user of a report belongs to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ReportOrgMembership {
     /// The org's id.
-    #[serde(default)]
     pub org_id: Option<String>,
     /// The org's name.
-    #[serde(default)]
     pub display_name: Option<String>,
     /// The user's role in the org.
-    #[serde(default)]
     pub user_role: Option<String>,
 }
 
 /// One user of a user report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UserReportRecord {
     /// The record's id.
-    #[serde(default)]
     pub id: Option<String>,
     /// The report's id.
-    #[serde(default)]
     pub report_id: Option<String>,
     /// The user's id.
-    #[serde(default)]
     pub user_id: Option<String>,
     /// Email address.
-    #[serde(default)]
     pub email: Option<String>,
     /// Username.
-    #[serde(default)]
     pub username: Option<String>,
     /// First name.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default)]
     pub last_name: Option<String>,
     /// Last activity, seconds since the Unix epoch.
-    #[serde(default)]
     pub last_active_at: Option<i64>,
     /// The user's creation time, seconds since the Unix epoch.
-    #[serde(default)]
     pub user_created_at: Option<i64>,
-    /// The user's orgs.
-    #[serde(default)]
-    pub org_data: Option<Vec<ReportOrgMembership>>,
+    /// The user's orgs (absent or `null` → empty).
+    #[serde(deserialize_with = "answer::records")]
+    pub org_data: Vec<ReportOrgMembership>,
     /// Figures specific to the report (for example the number of invites).
-    #[serde(default)]
     pub extra_properties: Option<Map<String, Value>>,
 }
 
 /// One org of an org report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OrgReportRecord {
     /// The record's id.
-    #[serde(default)]
     pub id: Option<String>,
     /// The report's id.
-    #[serde(default)]
     pub report_id: Option<String>,
     /// The org's id.
-    #[serde(default)]
     pub org_id: Option<String>,
     /// The org's name.
-    #[serde(default)]
     pub name: Option<String>,
     /// Number of members.
-    #[serde(default)]
     pub num_users: Option<u64>,
     /// The org's creation time, seconds since the Unix epoch.
-    #[serde(default)]
     pub org_created_at: Option<i64>,
     /// Figures specific to the report (for example the growth).
-    #[serde(default)]
     pub extra_properties: Option<Map<String, Value>>,
 }
 
 /// One page of a user report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UserReport {
     /// The users on this page.
-    #[serde(default)]
+    #[serde(deserialize_with = "answer::records")]
     pub user_reports: Vec<UserReportRecord>,
     /// This page's number (from 0).
-    #[serde(default)]
     pub current_page: Option<u64>,
     /// How many users the report has in all.
-    #[serde(default)]
     pub total_count: Option<u64>,
     /// The page size.
-    #[serde(default)]
     pub page_size: Option<u64>,
     /// Whether a next page exists.
-    #[serde(default)]
     pub has_more_results: Option<bool>,
     /// When the report was computed, seconds since the Unix epoch.
-    #[serde(default)]
     pub report_time: Option<i64>,
 }
 
 /// One page of an org report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OrgReport {
     /// The orgs on this page.
-    #[serde(default)]
+    #[serde(deserialize_with = "answer::records")]
     pub org_reports: Vec<OrgReportRecord>,
     /// This page's number (from 0).
-    #[serde(default)]
     pub current_page: Option<u64>,
     /// How many orgs the report has in all.
-    #[serde(default)]
     pub total_count: Option<u64>,
     /// The page size.
-    #[serde(default)]
     pub page_size: Option<u64>,
     /// Whether a next page exists.
-    #[serde(default)]
     pub has_more_results: Option<bool>,
     /// When the report was computed, seconds since the Unix epoch.
-    #[serde(default)]
     pub report_time: Option<i64>,
 }
 
 /// The figure a chart shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChartMetric {
     /// New users (`signups`).
     Signups,
@@ -233,6 +210,7 @@ impl fmt::Display for ChartMetric {
 
 /// How chart data points are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ChartMetricCadence {
     /// One point a day (`Daily`).
     Daily,
@@ -272,31 +250,28 @@ pub struct ChartMetricOptions {
 
 /// One point of a chart.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ChartDataPoint {
     /// The day the point starts, ISO form (UTC).
-    #[serde(default)]
     pub date: Option<String>,
     /// The figure.
-    #[serde(default)]
     pub result: Option<i64>,
     /// Whether the period is over (the last point may be partial).
-    #[serde(default)]
     pub cadence_completed: Option<bool>,
 }
 
 /// The points of a chart.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ChartData {
     /// The figure shown, as the service names it.
-    #[serde(default)]
     pub chart_type: Option<String>,
     /// The grouping, as the service names it (`Daily`, `Weekly`, `Monthly`).
-    #[serde(default)]
     pub cadence: Option<String>,
     /// The points, oldest first.
-    #[serde(default)]
+    #[serde(deserialize_with = "answer::records")]
     pub metrics: Vec<ChartDataPoint>,
 }
 
@@ -306,7 +281,7 @@ impl Auth {
         &self,
         options: &ReportOptions,
     ) -> Result<UserReport, ApiError> {
-        report(self, "/user_report/top_inviter", options)
+        report(self, route!("/user_report/top_inviter"), options)
     }
 
     /// The most active users.
@@ -314,12 +289,12 @@ impl Auth {
         &self,
         options: &ReportOptions,
     ) -> Result<UserReport, ApiError> {
-        report(self, "/user_report/champion", options)
+        report(self, route!("/user_report/champion"), options)
     }
 
     /// The users who stopped being active.
     pub fn fetch_user_churn_report(&self, options: &ReportOptions) -> Result<UserReport, ApiError> {
-        report(self, "/user_report/churn", options)
+        report(self, route!("/user_report/churn"), options)
     }
 
     /// The users who came back after a pause.
@@ -327,12 +302,12 @@ impl Auth {
         &self,
         options: &ReportOptions,
     ) -> Result<UserReport, ApiError> {
-        report(self, "/user_report/reengagement", options)
+        report(self, route!("/user_report/reengagement"), options)
     }
 
     /// The orgs that stopped being active.
     pub fn fetch_org_churn_report(&self, options: &ReportOptions) -> Result<OrgReport, ApiError> {
-        report(self, "/org_report/churn", options)
+        report(self, route!("/org_report/churn"), options)
     }
 
     /// The orgs that came back after a pause.
@@ -340,12 +315,12 @@ impl Auth {
         &self,
         options: &ReportOptions,
     ) -> Result<OrgReport, ApiError> {
-        report(self, "/org_report/reengagement", options)
+        report(self, route!("/org_report/reengagement"), options)
     }
 
     /// The orgs that gained the most members.
     pub fn fetch_org_growth_report(&self, options: &ReportOptions) -> Result<OrgReport, ApiError> {
-        report(self, "/org_report/growth", options)
+        report(self, route!("/org_report/growth"), options)
     }
 
     /// The orgs that lost the most members.
@@ -353,7 +328,7 @@ impl Auth {
         &self,
         options: &ReportOptions,
     ) -> Result<OrgReport, ApiError> {
-        report(self, "/org_report/attrition", options)
+        report(self, route!("/org_report/attrition"), options)
     }
 
     /// The points of the chart of `chart_metric`.
@@ -362,23 +337,26 @@ impl Auth {
         chart_metric: ChartMetric,
         options: &ChartMetricOptions,
     ) -> Result<ChartData, ApiError> {
-        let call = Call::get(format!("/chart_metrics/{chart_metric}"))
-            .query_opt("cadence", options.cadence)
-            .query_opt("start_date", options.start_date.as_deref())
-            .query_opt("end_date", options.end_date.as_deref());
-        self.backend().send(call)?.into_json()
+        let call = Call::get(
+            route!("/chart_metrics/{chart_metric}"),
+            &[chart_metric.as_str()],
+        )
+        .query_opt("cadence", options.cadence)
+        .query_opt("start_date", options.start_date.as_deref())
+        .query_opt("end_date", options.end_date.as_deref());
+        self.send(call)?.into_json()
     }
 }
 
 /// One page of the report at `path`.
 fn report<T: DeserializeOwned>(
     auth: &Auth,
-    path: &str,
+    route: &'static str,
     options: &ReportOptions,
 ) -> Result<T, ApiError> {
-    let call = Call::get(path)
+    let call = Call::get(route, &[])
         .query_opt("report_interval", options.report_interval)
         .query_opt("page_size", options.page_size)
         .query_opt("page_number", options.page_number);
-    auth.backend().send(call)?.into_json()
+    auth.send(call)?.into_json()
 }

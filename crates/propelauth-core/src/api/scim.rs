@@ -1,8 +1,9 @@
-//! SCIM calls of the backend API (backend-api.md, "Step-up MFA, SCIM, employees, insights").
+//! SCIM calls of the backend API.
 
 use serde::{Deserialize, Serialize};
 
-use super::call::{Answer, Call, segment};
+use super::answer::{self, required};
+use super::call::{Call, route};
 use super::{ApiError, Page};
 use crate::Auth;
 
@@ -11,43 +12,42 @@ const ORGANIZATION: &str = "organization";
 
 /// A SCIM group of an org, as listed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ScimGroupSummary {
-    /// The group's id.
-    #[serde(default)]
+    /// The group's id (required).
+    #[serde(default = "required::group_id", deserialize_with = "answer::id")]
     pub group_id: String,
     /// The group's name.
-    #[serde(default)]
     pub display_name: Option<String>,
     /// The group's id at the identity provider.
-    #[serde(default)]
     pub external_id_from_idp: Option<String>,
 }
 
 /// A member of a SCIM group.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ScimGroupMember {
-    /// The member's user id.
-    #[serde(default)]
+    /// The member's user id (required).
+    #[serde(default = "required::user_id", deserialize_with = "answer::id")]
     pub user_id: String,
 }
 
 /// A SCIM group with one page of its members.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ScimGroup {
-    /// The group's id.
-    #[serde(default)]
+    /// The group's id (required).
+    #[serde(default = "required::group_id", deserialize_with = "answer::id")]
     pub group_id: String,
     /// The group's name.
-    #[serde(default)]
     pub display_name: Option<String>,
     /// The group's id at the identity provider.
-    #[serde(default)]
     pub external_id_from_idp: Option<String>,
     /// The members on the page asked for.
-    #[serde(default)]
+    #[serde(deserialize_with = "answer::records")]
     pub members: Vec<ScimGroupMember>,
 }
 
@@ -91,17 +91,14 @@ impl Default for FetchScimGroupOptions {
 }
 
 /// The listing as the service sends it (`page_number`, not `current_page`).
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct GroupsAnswer {
-    #[serde(default)]
+    #[serde(deserialize_with = "answer::records")]
     groups: Vec<ScimGroupSummary>,
-    #[serde(default)]
     total_groups: u64,
-    #[serde(default)]
     page_number: u64,
-    #[serde(default)]
     page_size: u64,
-    #[serde(default)]
     has_more_results: Option<bool>,
 }
 
@@ -132,11 +129,14 @@ impl Auth {
         org_id: &str,
         options: &FetchOrgScimGroupsOptions,
     ) -> Result<Page<ScimGroupSummary>, ApiError> {
-        let call = Call::get(format!("/scim/{}/groups", segment(org_id)))
+        let call = Call::get(route!("/scim/{org_id}/groups"), &[org_id])
             .query("page_size", options.page_size)
             .query("page_number", options.page_number)
             .query_opt("user_id", options.user_id.as_deref());
-        let answer: GroupsAnswer = org_found(self.backend().send(call)?)?.into_json()?;
+        let answer: GroupsAnswer = self
+            .send(call)?
+            .not_found_is_error(ORGANIZATION)?
+            .into_json()?;
         Ok(answer.into())
     }
 
@@ -148,22 +148,14 @@ impl Auth {
         group_id: &str,
         options: &FetchScimGroupOptions,
     ) -> Result<ScimGroup, ApiError> {
-        let call = Call::get(format!(
-            "/scim/{}/groups/{}",
-            segment(org_id),
-            segment(group_id)
-        ))
+        let call = Call::get(
+            route!("/scim/{org_id}/groups/{group_id}"),
+            &[org_id, group_id],
+        )
         .query("members_page_size", options.members_page_size)
         .query("members_page_number", options.members_page_number);
-        org_found(self.backend().send(call)?)?.into_json()
-    }
-}
-
-/// 404 → "organization not found"; any other answer as it is.
-fn org_found(answer: Answer) -> Result<Answer, ApiError> {
-    if answer.status == 404 {
-        Err(ApiError::NotFound(ORGANIZATION))
-    } else {
-        Ok(answer)
+        self.send(call)?
+            .not_found_is_error(ORGANIZATION)?
+            .into_json()
     }
 }

@@ -1,4 +1,4 @@
-//! Step-up MFA calls of the backend API (backend-api.md, "Step-up MFA").
+//! Step-up MFA calls of the backend API.
 //!
 //! A refused verification comes back as [`ApiError::StepUp`] with the service's
 //! `error_code` ([`StepUpError`]), whatever the HTTP status (401 and 429 aside).
@@ -7,15 +7,16 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::call::{Answer, Call, field_errors};
+use super::call::{Answer, Call, object_field_errors, route};
 use super::{ApiError, BadRequest, StepUpError};
 use crate::Auth;
 
 /// How long a step-up grant stays usable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum StepUpGrantType {
     /// Valid for one verification (`ONE_TIME_USE`).
     OneTimeUse,
@@ -50,15 +51,15 @@ impl Auth {
         grant_type: StepUpGrantType,
         valid_for_seconds: u64,
     ) -> Result<String, ApiError> {
-        let body = json!({
-            "action_type": action_type,
-            "user_id": user_id,
-            "code": code,
-            "grant_type": grant_type.as_str(),
-            "valid_for_seconds": valid_for_seconds,
-        });
-        let answer =
-            step_up_send(self, "/mfa/step-up/verify-totp", body)?.map_err(Refusal::into_error)?;
+        let body = TotpBody {
+            action_type,
+            user_id,
+            code,
+            grant_type,
+            valid_for_seconds,
+        };
+        let call = Call::post(route!("/mfa/step-up/verify-totp"), &[]).json(&body);
+        let answer = step_up_send(self, call)?.map_err(Refusal::into_error)?;
         step_up_grant(&answer)
     }
 
@@ -70,12 +71,13 @@ impl Auth {
         user_id: &str,
         grant: &str,
     ) -> Result<bool, ApiError> {
-        let body = json!({
-            "action_type": action_type,
-            "user_id": user_id,
-            "grant": grant,
-        });
-        match step_up_send(self, "/mfa/step-up/verify-grant", body)? {
+        let body = GrantBody {
+            action_type,
+            user_id,
+            grant,
+        };
+        let call = Call::post(route!("/mfa/step-up/verify-grant"), &[]).json(&body);
+        match step_up_send(self, call)? {
             Ok(_) => Ok(true),
             Err(refusal) if refusal.grant_not_found => Ok(false),
             Err(refusal) => Err(refusal.into_error()),
@@ -92,17 +94,18 @@ impl Auth {
         grant_type: StepUpGrantType,
         valid_for_seconds: u64,
     ) -> Result<String, ApiError> {
-        let body = json!({
-            "action_type": action_type,
-            "user_id": user_id,
-            "mfa_phone_id": mfa_phone_id,
-            "grant_type": grant_type.as_str(),
-            "valid_for_seconds": valid_for_seconds,
-        });
-        let answer =
-            step_up_send(self, "/mfa/step-up/phone/send", body)?.map_err(Refusal::into_error)?;
+        let body = SmsBody {
+            action_type,
+            user_id,
+            mfa_phone_id,
+            grant_type,
+            valid_for_seconds,
+        };
+        let call = Call::post(route!("/mfa/step-up/phone/send"), &[]).json(&body);
+        let answer = step_up_send(self, call)?.map_err(Refusal::into_error)?;
         let sent: ChallengeAnswer = answer.json()?;
         sent.challenge_id
+            .filter(|id| !id.is_empty())
             .ok_or_else(|| ApiError::MalformedResponse("no challenge_id in the answer".into()))
     }
 
@@ -113,26 +116,58 @@ impl Auth {
         user_id: &str,
         code: &str,
     ) -> Result<String, ApiError> {
-        let body = json!({
-            "challenge_id": challenge_id,
-            "user_id": user_id,
-            "code": code,
-        });
-        let answer =
-            step_up_send(self, "/mfa/step-up/phone/verify", body)?.map_err(Refusal::into_error)?;
+        let body = SmsVerifyBody {
+            challenge_id,
+            user_id,
+            code,
+        };
+        let call = Call::post(route!("/mfa/step-up/phone/verify"), &[]).json(&body);
+        let answer = step_up_send(self, call)?.map_err(Refusal::into_error)?;
         step_up_grant(&answer)
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Serialize)]
+struct TotpBody<'a> {
+    action_type: &'a str,
+    user_id: &'a str,
+    code: &'a str,
+    grant_type: StepUpGrantType,
+    valid_for_seconds: u64,
+}
+
+#[derive(Serialize)]
+struct GrantBody<'a> {
+    action_type: &'a str,
+    user_id: &'a str,
+    grant: &'a str,
+}
+
+#[derive(Serialize)]
+struct SmsBody<'a> {
+    action_type: &'a str,
+    user_id: &'a str,
+    mfa_phone_id: &'a str,
+    grant_type: StepUpGrantType,
+    valid_for_seconds: u64,
+}
+
+#[derive(Serialize)]
+struct SmsVerifyBody<'a> {
+    challenge_id: &'a str,
+    user_id: &'a str,
+    code: &'a str,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct GrantAnswer {
-    #[serde(default)]
     step_up_grant: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct ChallengeAnswer {
-    #[serde(default)]
     challenge_id: Option<String>,
 }
 
@@ -140,6 +175,7 @@ fn step_up_grant(answer: &Answer) -> Result<String, ApiError> {
     let granted: GrantAnswer = answer.json()?;
     granted
         .step_up_grant
+        .filter(|grant| !grant.is_empty())
         .ok_or_else(|| ApiError::MalformedResponse("no step_up_grant in the answer".into()))
 }
 
@@ -161,8 +197,8 @@ impl Refusal {
         // The service names the field messages differently per call.
         let mut merged: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for name in ["field_errors", "field_to_errors", "user_facing_errors"] {
-            if let Some(fields) = json.get(name).filter(|fields| fields.is_object()) {
-                for (field, messages) in field_errors(&fields.to_string()) {
+            if let Some(Value::Object(fields)) = json.get(name) {
+                for (field, messages) in object_field_errors(fields.clone()) {
                     let known = merged.entry(field).or_default();
                     for message in messages {
                         if !known.contains(&message) {
@@ -184,7 +220,7 @@ impl Refusal {
             field_errors: merged,
             grant_not_found,
             // Cut like every error body.
-            body: body.chars().take(512).collect(),
+            body: crate::backend::excerpt(body),
         })
     }
 
@@ -194,29 +230,26 @@ impl Refusal {
             "mfa_not_enabled" => StepUpError::MfaNotEnabled,
             "incorrect_mfa_code" => StepUpError::IncorrectMfaCode,
             "feature_gated" => StepUpError::FeatureGated,
-            "invalid_request_fields" => StepUpError::InvalidRequestFields(BadRequest {
-                field_errors: self.field_errors,
-                body: self.body,
-            }),
+            "invalid_request_fields" => {
+                StepUpError::InvalidRequestFields(BadRequest::new(self.field_errors, self.body))
+            }
             _ => StepUpError::Other(self.error_code),
         })
     }
 }
 
-/// Posts `body` to `path`: a 2xx answer, or the refusal of a non-2xx answer carrying an
-/// `error_code`. 401, 429, 426 and non-2xx answers without an `error_code` stay the usual
-/// errors (a 400 the shared send path read as a bad request is looked at again here).
-fn step_up_send(auth: &Auth, path: &str, body: Value) -> Result<Result<Answer, Refusal>, ApiError> {
-    match auth.backend().send(Call::post(path).json(body)) {
-        Ok(answer) if answer.is_success() => Ok(Ok(answer)),
-        Ok(answer) => match Refusal::parse(&answer.body) {
-            Some(refusal) => Ok(Err(refusal)),
-            None => Err(answer.unexpected()),
-        },
-        Err(ApiError::BadRequest(bad)) => match Refusal::parse(&bad.body) {
-            Some(refusal) => Ok(Err(refusal)),
-            None => Err(ApiError::BadRequest(bad)),
-        },
-        Err(error) => Err(error),
+/// Sends a step-up `call`: a 2xx answer, or the refusal of a non-2xx answer carrying an
+/// `error_code` (400 included). 401, 429 and non-2xx answers without an `error_code` are the
+/// usual errors.
+fn step_up_send(auth: &Auth, call: Call) -> Result<Result<Answer, Refusal>, ApiError> {
+    let answer = auth.exchange(call)?;
+    if answer.is_success() {
+        return Ok(Ok(answer));
     }
+    if !matches!(answer.status(), 401 | 429)
+        && let Some(refusal) = Refusal::parse(answer.body())
+    {
+        return Ok(Err(refusal));
+    }
+    Err(answer.refuse_shared()?.unexpected())
 }

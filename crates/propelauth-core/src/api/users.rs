@@ -1,91 +1,81 @@
-//! User calls of the backend API (backend-api.md, "Users").
+//! User calls of the backend API.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::call::{Answer, Body, Call, segment};
-use super::{ApiError, Page, checked_mutation, is_uuid};
+use super::answer::{self, RecordList, RecordsByKey, required};
+use super::call::{Answer, Call, falsy, route};
+use super::{ApiError, Page, is_uuid};
 use crate::Auth;
 use crate::org::OrgMemberInfo;
 
 /// A user as the backend API describes them.
 ///
-/// Every field may be absent (the service adds fields over time); unknown fields are ignored.
+/// `user_id` is required (an answer without it is [`ApiError::MalformedResponse`]); every other
+/// field may be absent (the service adds fields over time) and unknown fields are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UserMetadata {
     /// The user's id.
-    #[serde(default)]
+    #[serde(default = "required::user_id", deserialize_with = "answer::id")]
     pub user_id: String,
     /// Email address.
-    #[serde(default)]
     pub email: Option<String>,
     /// Whether the email address is confirmed.
-    #[serde(default)]
     pub email_confirmed: Option<bool>,
     /// Whether the user has a password.
-    #[serde(default)]
     pub has_password: Option<bool>,
     /// Username.
-    #[serde(default)]
     pub username: Option<String>,
     /// First name.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default)]
     pub last_name: Option<String>,
     /// Profile picture URL.
-    #[serde(default)]
     pub picture_url: Option<String>,
     /// Whether the account is locked.
-    #[serde(default)]
     pub locked: Option<bool>,
     /// Whether the account is enabled.
-    #[serde(default)]
     pub enabled: Option<bool>,
     /// Whether MFA is on.
-    #[serde(default)]
     pub mfa_enabled: Option<bool>,
     /// Whether the user may create orgs.
-    #[serde(default)]
     pub can_create_orgs: Option<bool>,
     /// Creation time, seconds since the Unix epoch.
-    #[serde(default)]
     pub created_at: Option<i64>,
     /// Last activity, seconds since the Unix epoch.
-    #[serde(default)]
     pub last_active_at: Option<i64>,
-    /// The user's orgs (with `include_orgs`), read like the token's org claims: an org whose
-    /// role is `null` is dropped.
-    #[serde(default, deserialize_with = "crate::user::members_with_a_role")]
+    /// The user's orgs (with `include_orgs`), by org id. Each entry reads like the token's
+    /// member info, with every key optional (a missing one takes its default); an org whose
+    /// role is missing or `null` is dropped.
+    #[serde(deserialize_with = "answer::memberships")]
     pub org_id_to_org_info: BTreeMap<String, OrgMemberInfo>,
     /// The user's id in a system migrated from.
-    #[serde(default)]
     pub legacy_user_id: Option<String>,
     /// Set while an employee impersonates the user.
-    #[serde(default)]
     pub impersonator_user_id: Option<String>,
     /// Custom metadata.
-    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// Custom user properties.
-    #[serde(default)]
     pub properties: Option<Map<String, Value>>,
+    /// Whether the user must choose a new password at their next login.
+    pub update_password_required: Option<bool>,
+    /// The isolated org the user belongs to, for users of isolated orgs.
+    pub isolated_org_id: Option<String>,
     /// In org listings: the user's role in that org.
-    #[serde(default)]
     pub role_in_org: Option<String>,
     /// In org listings: the user's additional roles in that org.
-    #[serde(default)]
     pub additional_roles_in_org: Option<Vec<String>>,
 }
 
 /// How [`Auth::fetch_users_by_query`] orders its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
 pub enum UserOrderBy {
     /// Oldest first (`CREATED_AT_ASC`, the default).
     #[default]
@@ -363,28 +353,31 @@ fn redacted<T>(secret: Option<&T>) -> Option<&'static str> {
 
 /// The user [`Auth::create_user`] or [`Auth::migrate_user_from_external_source`] created.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreatedUser {
-    /// The new user's id.
-    #[serde(default)]
+    /// The new user's id (required).
+    #[serde(default = "required::user_id", deserialize_with = "answer::id")]
     pub user_id: String,
 }
 
 /// The link [`Auth::create_magic_link`] created.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreatedMagicLink {
-    /// The URL that logs the user in.
-    #[serde(default)]
+    /// The URL that logs the user in (required).
+    #[serde(default = "required::url", deserialize_with = "answer::id")]
     pub url: String,
 }
 
-/// The token [`Auth::create_access_token`] minted.
+/// The token [`Auth::create_access_token`] minted. `Debug` does not show it.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreatedAccessToken {
-    /// The access token (a JWT the `validate_*` methods accept).
-    #[serde(default)]
+    /// The access token (a JWT the `validate_*` methods accept; required).
+    #[serde(default = "required::access_token", deserialize_with = "answer::id")]
     pub access_token: String,
 }
 
@@ -398,19 +391,20 @@ impl fmt::Debug for CreatedAccessToken {
 
 /// The query parameters a user signed up with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UserSignupQueryParams {
     /// Parameter name → value.
-    #[serde(default)]
+    #[serde(deserialize_with = "answer::null_as_default")]
     pub user_signup_query_parameters: BTreeMap<String, String>,
 }
 
 /// A user's MFA setup, from [`Auth::fetch_user_mfa_methods`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UserMfaMethods {
     /// The MFA method, `None` when the user has none.
-    #[serde(default)]
     pub mfa_setup: Option<MfaSetup>,
 }
 
@@ -424,38 +418,39 @@ pub enum MfaSetup {
     /// Codes by SMS (`"Phone"`).
     Phone {
         /// The registered phone numbers.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "answer::records")]
         phone_numbers: Vec<MfaPhoneNumber>,
     },
 }
 
 /// A phone number registered for SMS MFA.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct MfaPhoneNumber {
     /// The last digits of the number.
-    #[serde(default)]
     pub mfa_phone_number_suffix: String,
-    /// The id to pass to step-up MFA calls (`send_sms_mfa_code`).
-    #[serde(default)]
+    /// The id to pass to step-up MFA calls (`send_sms_mfa_code`; required).
+    #[serde(default = "required::mfa_phone_id", deserialize_with = "answer::id")]
     pub mfa_phone_id: String,
 }
 
 /// An OAuth token a user got from a social login provider. `Debug` does not show the tokens.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OAuthToken {
-    /// The provider's access token.
-    #[serde(default)]
+    /// The provider's access token (required).
+    #[serde(default = "required::access_token", deserialize_with = "answer::id")]
     pub access_token: String,
+    /// The provider that issued it, as PropelAuth names it (`google`, ...).
+    pub token_provider: Option<String>,
     /// The provider's refresh token, when it gave one.
-    #[serde(default)]
     pub refresh_token: Option<String>,
-    /// When the access token expires, seconds since the Unix epoch.
-    #[serde(default)]
-    pub expires_at_seconds: Option<i64>,
+    /// When the access token expires, seconds since the Unix epoch, when the provider says.
+    pub token_expiration: Option<i64>,
     /// The scopes the user granted.
-    #[serde(default)]
+    #[serde(deserialize_with = "answer::null_as_default")]
     pub authorized_scopes: Vec<String>,
 }
 
@@ -463,21 +458,27 @@ impl fmt::Debug for OAuthToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OAuthToken")
             .field("access_token", &"<redacted>")
+            .field("token_provider", &self.token_provider)
             .field("refresh_token", &redacted(self.refresh_token.as_ref()))
-            .field("expires_at_seconds", &self.expires_at_seconds)
+            .field("token_expiration", &self.token_expiration)
             .field("authorized_scopes", &self.authorized_scopes)
             .finish()
     }
 }
 
-/// The values of `items` as a JSON array of strings.
-fn strings(items: &[impl AsRef<str>]) -> Value {
-    Value::Array(
-        items
-            .iter()
-            .map(|item| Value::from(item.as_ref()))
-            .collect(),
-    )
+/// `{"user_ids": [...]}` and the like: the values of a batch fetch.
+#[derive(Serialize)]
+struct BatchBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_ids: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    emails: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usernames: Option<Vec<&'a str>>,
+}
+
+fn strs(items: &[impl AsRef<str>]) -> Option<Vec<&str>> {
+    Some(items.iter().map(AsRef::as_ref).collect())
 }
 
 /// A batch answer (a JSON array of users) keyed by `key`; users without that key are left out.
@@ -485,11 +486,127 @@ fn keyed_users(
     answer: Answer,
     key: fn(&UserMetadata) -> Option<String>,
 ) -> Result<BTreeMap<String, UserMetadata>, ApiError> {
-    let users: Vec<UserMetadata> = answer.into_json()?;
+    let RecordList(users) = answer.into_json()?;
     Ok(users
         .into_iter()
-        .filter_map(|user| Some((key(&user)?, user)))
+        .filter_map(|user: UserMetadata| Some((key(&user)?, user)))
         .collect())
+}
+
+#[derive(Serialize)]
+struct CreateUserBody<'a> {
+    email: &'a str,
+    email_confirmed: bool,
+    send_email_to_confirm_email_address: bool,
+    ask_user_to_update_password_on_login: bool,
+    ignore_domain_restrictions: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<&'a Map<String, Value>>,
+}
+
+#[derive(Serialize)]
+struct UpdateUserMetadataBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    picture_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update_password_required: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legacy_user_id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct UpdateEmailBody<'a> {
+    new_email: &'a str,
+    require_email_confirmation: bool,
+}
+
+#[derive(Serialize)]
+struct UpdatePasswordBody<'a> {
+    password: &'a str,
+    ask_user_to_update_password_on_login: bool,
+}
+
+#[derive(Serialize)]
+struct UserIdBody<'a> {
+    user_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct InviteBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
+    org_id: &'a str,
+    role: &'a str,
+    additional_roles: &'a [String],
+}
+
+#[derive(Serialize)]
+struct MagicLinkBody<'a> {
+    email: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_to_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_in_hours: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_new_user_if_one_doesnt_exist: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_signup_query_parameters: Option<&'a BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expire_after_first_use: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requires_interstitial: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct AccessTokenBody<'a> {
+    user_id: &'a str,
+    duration_in_minutes: u64,
+    #[serde(skip_serializing_if = "falsy")]
+    active_org_id: Option<&'a str>,
+}
+
+/// Unset values travel as `null` here (the reference sends them so), `properties` aside.
+#[derive(Serialize)]
+struct MigrateUserBody<'a> {
+    email: &'a str,
+    email_confirmed: bool,
+    existing_user_id: Option<&'a str>,
+    existing_password_hash: Option<&'a str>,
+    existing_mfa_base32_encoded_secret: Option<&'a str>,
+    update_password_required: bool,
+    enabled: Option<bool>,
+    first_name: Option<&'a str>,
+    last_name: Option<&'a str>,
+    username: Option<&'a str>,
+    picture_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<&'a Map<String, Value>>,
+}
+
+#[derive(Serialize)]
+struct MigratePasswordBody<'a> {
+    user_id: &'a str,
+    password_hash: &'a str,
 }
 
 impl Auth {
@@ -504,8 +621,8 @@ impl Auth {
             return Ok(None);
         }
         let call =
-            Call::get(format!("/user/{}", segment(user_id))).query("include_orgs", include_orgs);
-        self.backend().send(call)?.into_optional()
+            Call::get(route!("/user/{user_id}"), &[user_id]).query("include_orgs", include_orgs);
+        self.send(call)?.into_optional()
     }
 
     /// The user with email address `email`, or `None` when there is none. `include_orgs` adds
@@ -515,10 +632,10 @@ impl Auth {
         email: &str,
         include_orgs: bool,
     ) -> Result<Option<UserMetadata>, ApiError> {
-        let call = Call::get("/user/email")
+        let call = Call::get(route!("/user/email"), &[])
             .query("email", email)
             .query("include_orgs", include_orgs);
-        self.backend().send(call)?.into_optional()
+        self.send(call)?.into_optional()
     }
 
     /// The user with username `username`, or `None` when there is none. `include_orgs` adds
@@ -528,10 +645,10 @@ impl Auth {
         username: &str,
         include_orgs: bool,
     ) -> Result<Option<UserMetadata>, ApiError> {
-        let call = Call::get("/user/username")
+        let call = Call::get(route!("/user/username"), &[])
             .query("username", username)
             .query("include_orgs", include_orgs);
-        self.backend().send(call)?.into_optional()
+        self.send(call)?.into_optional()
     }
 
     /// The users with these ids, keyed by user id (ids without a user are absent).
@@ -540,12 +657,15 @@ impl Auth {
         user_ids: &[impl AsRef<str>],
         include_orgs: bool,
     ) -> Result<BTreeMap<String, UserMetadata>, ApiError> {
-        let call = Call::post("/user/user_ids")
+        let body = BatchBody {
+            user_ids: strs(user_ids),
+            emails: None,
+            usernames: None,
+        };
+        let call = Call::post(route!("/user/user_ids"), &[])
             .query("include_orgs", include_orgs)
-            .json(json!({ "user_ids": strings(user_ids) }));
-        keyed_users(self.backend().send(call)?, |user| {
-            Some(user.user_id.clone())
-        })
+            .json(&body);
+        keyed_users(self.send(call)?, |user| Some(user.user_id.clone()))
     }
 
     /// The users with these email addresses, keyed by email address as the service returns it
@@ -555,10 +675,15 @@ impl Auth {
         emails: &[impl AsRef<str>],
         include_orgs: bool,
     ) -> Result<BTreeMap<String, UserMetadata>, ApiError> {
-        let call = Call::post("/user/emails")
+        let body = BatchBody {
+            user_ids: None,
+            emails: strs(emails),
+            usernames: None,
+        };
+        let call = Call::post(route!("/user/emails"), &[])
             .query("include_orgs", include_orgs)
-            .json(json!({ "emails": strings(emails) }));
-        keyed_users(self.backend().send(call)?, |user| user.email.clone())
+            .json(&body);
+        keyed_users(self.send(call)?, |user| user.email.clone())
     }
 
     /// The users with these usernames, keyed by username (usernames without a user are
@@ -568,10 +693,15 @@ impl Auth {
         usernames: &[impl AsRef<str>],
         include_orgs: bool,
     ) -> Result<BTreeMap<String, UserMetadata>, ApiError> {
-        let call = Call::post("/user/usernames")
+        let body = BatchBody {
+            user_ids: None,
+            emails: None,
+            usernames: strs(usernames),
+        };
+        let call = Call::post(route!("/user/usernames"), &[])
             .query("include_orgs", include_orgs)
-            .json(json!({ "usernames": strings(usernames) }));
-        keyed_users(self.backend().send(call)?, |user| user.username.clone())
+            .json(&body);
+        keyed_users(self.send(call)?, |user| user.username.clone())
     }
 
     /// One page of the project's users, filtered and ordered by `options`.
@@ -593,14 +723,14 @@ impl Auth {
         &self,
         options: &FetchUsersByQueryOptions,
     ) -> Result<Page<UserMetadata>, ApiError> {
-        let call = Call::get("/user/query")
+        let call = Call::get(route!("/user/query"), &[])
             .query("page_size", options.page_size)
             .query("page_number", options.page_number)
             .query("order_by", options.order_by)
-            .query_opt("email_or_username", options.email_or_username.clone())
+            .query_opt("email_or_username", options.email_or_username.as_deref())
             .query("include_orgs", options.include_orgs)
-            .query_opt("legacy_user_id", options.legacy_user_id.clone());
-        self.backend().send(call)?.into_json()
+            .query_opt("legacy_user_id", options.legacy_user_id.as_deref());
+        self.send(call)?.into_json()
     }
 
     /// One page of the members of org `org_id`, each with `role_in_org` and
@@ -614,12 +744,12 @@ impl Auth {
         if !is_uuid(org_id) {
             return Ok(Page::empty(options.page_number, options.page_size));
         }
-        let call = Call::get(format!("/user/org/{}", segment(org_id)))
+        let call = Call::get(route!("/user/org/{org_id}"), &[org_id])
             .query("page_size", options.page_size)
             .query("page_number", options.page_number)
             .query("include_orgs", options.include_orgs)
-            .query_opt("role", options.role.clone());
-        self.backend().send(call)?.into_json()
+            .query_opt("role", options.role.as_deref());
+        self.send(call)?.into_json()
     }
 
     /// Creates a user with email address `email`.
@@ -645,28 +775,20 @@ impl Auth {
         email: &str,
         options: &CreateUserOptions,
     ) -> Result<CreatedUser, ApiError> {
-        let body = Body::new()
-            .field("email", email)
-            .field("email_confirmed", options.email_confirmed)
-            .field(
-                "send_email_to_confirm_email_address",
-                options.send_email_to_confirm_email_address,
-            )
-            .field(
-                "ask_user_to_update_password_on_login",
-                options.ask_user_to_update_password_on_login,
-            )
-            .field(
-                "ignore_domain_restrictions",
-                options.ignore_domain_restrictions,
-            )
-            .field_opt("password", options.password.clone())
-            .field_opt("username", options.username.clone())
-            .field_opt("first_name", options.first_name.clone())
-            .field_opt("last_name", options.last_name.clone())
-            .field_opt("properties", options.properties.clone());
-        let call = Call::post("/user/").json(body.build());
-        self.backend().send(call)?.into_json()
+        let body = CreateUserBody {
+            email,
+            email_confirmed: options.email_confirmed,
+            send_email_to_confirm_email_address: options.send_email_to_confirm_email_address,
+            ask_user_to_update_password_on_login: options.ask_user_to_update_password_on_login,
+            ignore_domain_restrictions: options.ignore_domain_restrictions,
+            password: options.password.as_deref(),
+            username: options.username.as_deref(),
+            first_name: options.first_name.as_deref(),
+            last_name: options.last_name.as_deref(),
+            properties: options.properties.as_ref(),
+        };
+        self.send(Call::post(route!("/user/"), &[]).json(&body))?
+            .into_json()
     }
 
     /// Changes the set fields of user `user_id`; `false` when there is no such user.
@@ -675,20 +797,19 @@ impl Auth {
         user_id: &str,
         options: &UpdateUserMetadataOptions,
     ) -> Result<bool, ApiError> {
-        if !is_uuid(user_id) {
-            return Ok(false);
-        }
-        let body = Body::new()
-            .field_opt("username", options.username.clone())
-            .field_opt("first_name", options.first_name.clone())
-            .field_opt("last_name", options.last_name.clone())
-            .field_opt("metadata", options.metadata.clone())
-            .field_opt("properties", options.properties.clone())
-            .field_opt("picture_url", options.picture_url.clone())
-            .field_opt("update_password_required", options.update_password_required)
-            .field_opt("legacy_user_id", options.legacy_user_id.clone());
-        let call = Call::put(format!("/user/{}", segment(user_id))).json(body.build());
-        self.backend().send(call)?.into_found()
+        let body = UpdateUserMetadataBody {
+            username: options.username.as_deref(),
+            first_name: options.first_name.as_deref(),
+            last_name: options.last_name.as_deref(),
+            metadata: options.metadata.as_ref(),
+            properties: options.properties.as_ref(),
+            picture_url: options.picture_url.as_deref(),
+            update_password_required: options.update_password_required,
+            legacy_user_id: options.legacy_user_id.as_deref(),
+        };
+        self.checked_mutation(user_id, || {
+            Call::put(route!("/user/{user_id}"), &[user_id]).json(&body)
+        })
     }
 
     /// Changes the email address of user `user_id` (with `require_email_confirmation`, the
@@ -699,14 +820,13 @@ impl Auth {
         new_email: &str,
         require_email_confirmation: bool,
     ) -> Result<bool, ApiError> {
-        if !is_uuid(user_id) {
-            return Ok(false);
-        }
-        let call = Call::put(format!("/user/{}/email", segment(user_id))).json(json!({
-            "new_email": new_email,
-            "require_email_confirmation": require_email_confirmation,
-        }));
-        self.backend().send(call)?.into_found()
+        let body = UpdateEmailBody {
+            new_email,
+            require_email_confirmation,
+        };
+        self.checked_mutation(user_id, || {
+            Call::put(route!("/user/{user_id}/email"), &[user_id]).json(&body)
+        })
     }
 
     /// Sets the password of user `user_id`; `false` when there is no such user.
@@ -716,76 +836,81 @@ impl Auth {
         password: &str,
         options: &UpdateUserPasswordOptions,
     ) -> Result<bool, ApiError> {
-        if !is_uuid(user_id) {
-            return Ok(false);
-        }
-        let call = Call::put(format!("/user/{}/password", segment(user_id))).json(json!({
-            "password": password,
-            "ask_user_to_update_password_on_login": options.ask_user_to_update_password_on_login,
-        }));
-        self.backend().send(call)?.into_found()
+        let body = UpdatePasswordBody {
+            password,
+            ask_user_to_update_password_on_login: options.ask_user_to_update_password_on_login,
+        };
+        self.checked_mutation(user_id, || {
+            Call::put(route!("/user/{user_id}/password"), &[user_id]).json(&body)
+        })
     }
 
     /// Removes the password of user `user_id`; `false` when there is no such user.
     pub fn clear_user_password(&self, user_id: &str) -> Result<bool, ApiError> {
-        self.user_action(Call::put, user_id, "/clear_password")
+        self.checked_mutation(user_id, || {
+            Call::put(route!("/user/{user_id}/clear_password"), &[user_id])
+        })
     }
 
     /// Deletes user `user_id`; `false` when there is no such user.
     pub fn delete_user(&self, user_id: &str) -> Result<bool, ApiError> {
-        self.user_action(Call::delete, user_id, "")
+        self.checked_mutation(user_id, || {
+            Call::delete(route!("/user/{user_id}"), &[user_id])
+        })
     }
 
     /// Disables user `user_id` (they can no longer log in); `false` when there is no such
     /// user.
     pub fn disable_user(&self, user_id: &str) -> Result<bool, ApiError> {
-        self.user_action(Call::post, user_id, "/disable")
+        self.checked_mutation(user_id, || {
+            Call::post(route!("/user/{user_id}/disable"), &[user_id])
+        })
     }
 
     /// Enables user `user_id` again; `false` when there is no such user.
     pub fn enable_user(&self, user_id: &str) -> Result<bool, ApiError> {
-        self.user_action(Call::post, user_id, "/enable")
+        self.checked_mutation(user_id, || {
+            Call::post(route!("/user/{user_id}/enable"), &[user_id])
+        })
     }
 
     /// Turns off MFA for user `user_id`; `false` when there is no such user.
     pub fn disable_user_2fa(&self, user_id: &str) -> Result<bool, ApiError> {
-        self.user_action(Call::post, user_id, "/disable_2fa")
+        self.checked_mutation(user_id, || {
+            Call::post(route!("/user/{user_id}/disable_2fa"), &[user_id])
+        })
     }
 
     /// Ends every session of user `user_id`; `false` when there is no such user.
     pub fn logout_all_user_sessions(&self, user_id: &str) -> Result<bool, ApiError> {
-        self.user_action(Call::post, user_id, "/logout_all_sessions")
+        self.checked_mutation(user_id, || {
+            Call::post(route!("/user/{user_id}/logout_all_sessions"), &[user_id])
+        })
     }
 
     /// Lets user `user_id` create orgs; `false` when there is no such user.
     pub fn enable_user_can_create_orgs(&self, user_id: &str) -> Result<bool, ApiError> {
-        self.user_action(Call::put, user_id, "/can_create_orgs/enable")
+        self.checked_mutation(user_id, || {
+            Call::put(route!("/user/{user_id}/can_create_orgs/enable"), &[user_id])
+        })
     }
 
     /// Stops user `user_id` from creating orgs; `false` when there is no such user.
     pub fn disable_user_can_create_orgs(&self, user_id: &str) -> Result<bool, ApiError> {
-        self.user_action(Call::put, user_id, "/can_create_orgs/disable")
-    }
-
-    /// A bodiless `method /user/{user_id}{suffix}`: `false` for an id that is not a UUID (no
-    /// request) and on 404.
-    fn user_action(
-        &self,
-        method: fn(String) -> Call,
-        user_id: &str,
-        suffix: &str,
-    ) -> Result<bool, ApiError> {
-        checked_mutation(self, user_id, |id| method(format!("/user/{id}{suffix}")))
+        self.checked_mutation(user_id, || {
+            Call::put(
+                route!("/user/{user_id}/can_create_orgs/disable"),
+                &[user_id],
+            )
+        })
     }
 
     /// Sends user `user_id` a new email confirmation link; `false` when there is no such
     /// user. Asking again too soon is [`ApiError::RateLimited`] with the service's text.
     pub fn resend_email_confirmation(&self, user_id: &str) -> Result<bool, ApiError> {
-        if !is_uuid(user_id) {
-            return Ok(false);
-        }
-        let call = Call::post("/resend_email_confirmation").json(json!({ "user_id": user_id }));
-        self.backend().send(call)?.into_found()
+        self.checked_mutation(user_id, || {
+            Call::post(route!("/resend_email_confirmation"), &[]).json(&UserIdBody { user_id })
+        })
     }
 
     /// Invites `email` to org `org_id` with `role`; `false` when there is no such org (an org
@@ -797,16 +922,16 @@ impl Auth {
         role: &str,
         options: &InviteUserToOrgOptions,
     ) -> Result<bool, ApiError> {
-        if !is_uuid(org_id) {
-            return Ok(false);
-        }
-        let call = Call::post("/invite_user").json(json!({
-            "email": email,
-            "org_id": org_id,
-            "role": role,
-            "additional_roles": options.additional_roles,
-        }));
-        self.backend().send(call)?.into_found()
+        let body = InviteBody {
+            email: Some(email),
+            user_id: None,
+            org_id,
+            role,
+            additional_roles: &options.additional_roles,
+        };
+        self.checked_mutation(org_id, || {
+            Call::post(route!("/invite_user"), &[]).json(&body)
+        })
     }
 
     /// Invites the existing user `user_id` to org `org_id` with `role`; `false` when there is
@@ -818,16 +943,16 @@ impl Auth {
         role: &str,
         options: &InviteUserToOrgOptions,
     ) -> Result<bool, ApiError> {
-        if !is_uuid(org_id) {
-            return Ok(false);
-        }
-        let call = Call::post("/invite_user_by_id").json(json!({
-            "user_id": user_id,
-            "org_id": org_id,
-            "role": role,
-            "additional_roles": options.additional_roles,
-        }));
-        self.backend().send(call)?.into_found()
+        let body = InviteBody {
+            email: None,
+            user_id: Some(user_id),
+            org_id,
+            role,
+            additional_roles: &options.additional_roles,
+        };
+        self.checked_mutation(org_id, || {
+            Call::post(route!("/invite_user_by_id"), &[]).json(&body)
+        })
     }
 
     /// The query parameters user `user_id` signed up with, or `None` when there is no such
@@ -839,11 +964,11 @@ impl Auth {
         if !is_uuid(user_id) {
             return Ok(None);
         }
-        let call = Call::get(format!(
-            "/user/{}/signup_query_parameters",
-            segment(user_id)
-        ));
-        self.backend().send(call)?.into_optional()
+        let call = Call::get(
+            route!("/user/{user_id}/signup_query_parameters"),
+            &[user_id],
+        );
+        self.send(call)?.into_optional()
     }
 
     /// The MFA setup of user `user_id`, or `None` when there is no such user.
@@ -851,8 +976,8 @@ impl Auth {
         &self,
         user_id: &str,
     ) -> Result<Option<UserMfaMethods>, ApiError> {
-        let call = Call::get(format!("/user/{}/mfa", segment(user_id)));
-        self.backend().send(call)?.into_optional()
+        let call = Call::get(route!("/user/{user_id}/mfa"), &[user_id]);
+        self.send(call)?.into_optional()
     }
 
     /// The OAuth tokens of user `user_id` by provider name, or `None` when there is no such
@@ -861,8 +986,9 @@ impl Auth {
         &self,
         user_id: &str,
     ) -> Result<Option<BTreeMap<String, OAuthToken>>, ApiError> {
-        let call = Call::get(format!("/user/{}/oauth_token", segment(user_id)));
-        self.backend().send(call)?.into_optional()
+        let call = Call::get(route!("/user/{user_id}/oauth_token"), &[user_id]);
+        let tokens: Option<RecordsByKey<OAuthToken>> = self.send(call)?.into_optional()?;
+        Ok(tokens.map(|RecordsByKey(tokens)| tokens))
     }
 
     /// A fresh OAuth token of user `user_id` from `provider` (refreshed by PropelAuth when
@@ -872,12 +998,11 @@ impl Auth {
         user_id: &str,
         provider: &str,
     ) -> Result<Option<OAuthToken>, ApiError> {
-        let call = Call::get(format!(
-            "/user/{}/{}/fresh_token",
-            segment(user_id),
-            segment(provider)
-        ));
-        self.backend().send(call)?.into_optional()
+        let call = Call::get(
+            route!("/user/{user_id}/{provider}/fresh_token"),
+            &[user_id, provider],
+        );
+        self.send(call)?.into_optional()
     }
 
     /// A link that logs in the user with email address `email`.
@@ -886,28 +1011,17 @@ impl Auth {
         email: &str,
         options: &CreateMagicLinkOptions,
     ) -> Result<CreatedMagicLink, ApiError> {
-        let signup_parameters = options
-            .user_signup_query_parameters
-            .clone()
-            .map(|parameters| {
-                parameters
-                    .into_iter()
-                    .map(|(name, value)| (name, Value::String(value)))
-                    .collect::<Map<String, Value>>()
-            });
-        let body = Body::new()
-            .field("email", email)
-            .field_opt("redirect_to_url", options.redirect_to_url.clone())
-            .field_opt("expires_in_hours", options.expires_in_hours)
-            .field_opt(
-                "create_new_user_if_one_doesnt_exist",
-                options.create_new_user_if_one_doesnt_exist,
-            )
-            .field_opt("user_signup_query_parameters", signup_parameters)
-            .field_opt("expire_after_first_use", options.expire_after_first_use)
-            .field_opt("requires_interstitial", options.requires_interstitial);
-        let call = Call::post("/magic_link").json(body.build());
-        self.backend().send(call)?.into_json()
+        let body = MagicLinkBody {
+            email,
+            redirect_to_url: options.redirect_to_url.as_deref(),
+            expires_in_hours: options.expires_in_hours,
+            create_new_user_if_one_doesnt_exist: options.create_new_user_if_one_doesnt_exist,
+            user_signup_query_parameters: options.user_signup_query_parameters.as_ref(),
+            expire_after_first_use: options.expire_after_first_use,
+            requires_interstitial: options.requires_interstitial,
+        };
+        self.send(Call::post(route!("/magic_link"), &[]).json(&body))?
+            .into_json()
     }
 
     /// An access token for user `user_id`, valid `duration_in_minutes`.
@@ -924,13 +1038,13 @@ impl Auth {
         if !is_uuid(user_id) {
             return Err(ApiError::UserNotFound);
         }
-        let body = Body::new()
-            .field("user_id", user_id)
-            .field("duration_in_minutes", duration_in_minutes)
-            .field_truthy("active_org_id", options.active_org_id.clone());
-        let call = Call::post("/access_token").json(body.build());
-        let answer = self.backend().send(call)?;
-        match answer.status {
+        let body = AccessTokenBody {
+            user_id,
+            duration_in_minutes,
+            active_org_id: options.active_org_id.as_deref(),
+        };
+        let answer = self.send(Call::post(route!("/access_token"), &[]).json(&body))?;
+        match answer.status() {
             403 => Err(ApiError::UserNotFound),
             404 => Err(ApiError::AccessTokenCreationNotEnabled),
             _ => answer.into_json(),
@@ -945,34 +1059,29 @@ impl Auth {
         email_confirmed: bool,
         options: &MigrateUserOptions,
     ) -> Result<CreatedUser, ApiError> {
-        let body = Body::new()
-            .field("email", email)
-            .field("email_confirmed", email_confirmed)
-            .field("existing_user_id", options.existing_user_id.clone())
-            .field(
-                "existing_password_hash",
-                options.existing_password_hash.clone(),
-            )
-            .field(
-                "existing_mfa_base32_encoded_secret",
-                options.existing_mfa_base32_encoded_secret.clone(),
-            )
-            .field(
-                "update_password_required",
-                options.ask_user_to_update_password_on_login,
-            )
-            .field("enabled", options.enabled)
-            .field("first_name", options.first_name.clone())
-            .field("last_name", options.last_name.clone())
-            .field("username", options.username.clone())
-            .field("picture_url", options.picture_url.clone())
-            .field_opt("properties", options.properties.clone());
-        let call = Call::post("/migrate_user/").json(body.build());
-        self.backend().send(call)?.into_json()
+        let body = MigrateUserBody {
+            email,
+            email_confirmed,
+            existing_user_id: options.existing_user_id.as_deref(),
+            existing_password_hash: options.existing_password_hash.as_deref(),
+            existing_mfa_base32_encoded_secret: options
+                .existing_mfa_base32_encoded_secret
+                .as_deref(),
+            update_password_required: options.ask_user_to_update_password_on_login,
+            enabled: options.enabled,
+            first_name: options.first_name.as_deref(),
+            last_name: options.last_name.as_deref(),
+            username: options.username.as_deref(),
+            picture_url: options.picture_url.as_deref(),
+            properties: options.properties.as_ref(),
+        };
+        self.send(Call::post(route!("/migrate_user/"), &[]).json(&body))?
+            .into_json()
     }
 
-    /// Sets the password hash of user `user_id` (a hash from the system migrated from);
-    /// `false` when there is no such user.
+    /// Sets the password hash of user `user_id` (a hash from the system migrated from).
+    /// `false` without a request when the id is not a UUID; an unknown user (404) is an
+    /// unexpected-status error, as in PropelAuth's library.
     pub fn migrate_user_password(
         &self,
         user_id: &str,
@@ -981,10 +1090,12 @@ impl Auth {
         if !is_uuid(user_id) {
             return Ok(false);
         }
-        let call = Call::post("/migrate_user/password").json(json!({
-            "user_id": user_id,
-            "password_hash": password_hash,
-        }));
-        self.backend().send(call)?.into_found()
+        let body = MigratePasswordBody {
+            user_id,
+            password_hash,
+        };
+        self.send(Call::post(route!("/migrate_user/password"), &[]).json(&body))?
+            .into_done()
+            .map(|()| true)
     }
 }

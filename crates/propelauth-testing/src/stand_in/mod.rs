@@ -41,6 +41,8 @@ pub struct CannedResponse {
     pub content_type: String,
     /// How long to wait before answering.
     pub delay: Duration,
+    /// Further headers, e.g. `Location` for a redirect.
+    pub headers: Vec<(String, String)>,
 }
 
 impl CannedResponse {
@@ -51,6 +53,7 @@ impl CannedResponse {
             body: body.to_string(),
             content_type: "application/json".to_owned(),
             delay: Duration::ZERO,
+            headers: Vec::new(),
         }
     }
 
@@ -61,12 +64,19 @@ impl CannedResponse {
             body: body.into(),
             content_type: "text/plain; charset=utf-8".to_owned(),
             delay: Duration::ZERO,
+            headers: Vec::new(),
         }
     }
 
     /// The same response, answered only after sleeping for `delay`.
     pub fn with_delay(self, delay: Duration) -> Self {
         Self { delay, ..self }
+    }
+
+    /// The same response with one more header (`Location` for a redirect, ...).
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
     }
 
     /// A JSON error body `{"error": code}` with the given status.
@@ -491,6 +501,11 @@ fn send(request: tiny_http::Request, canned: CannedResponse) {
     // An invalid content type (not from the network) falls back to tiny_http's text/plain.
     if let Ok(header) = tiny_http::Header::from_bytes("Content-Type", canned.content_type) {
         response.add_header(header);
+    }
+    for (name, value) in canned.headers {
+        if let Ok(header) = tiny_http::Header::from_bytes(name, value) {
+            response.add_header(header);
+        }
     }
     // The client may have gone away; there is nobody left to tell.
     let _ = request.respond(response);

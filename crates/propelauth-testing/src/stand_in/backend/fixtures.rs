@@ -44,6 +44,8 @@ pub(crate) fn user(user_id: &str, email: &str, first_name: &str, membership: Val
         "legacy_user_id": null,
         "properties": {"favorite_language": "rust"},
         "metadata": null,
+        "update_password_required": false,
+        "isolated_org_id": null,
     })
 }
 

@@ -1,5 +1,5 @@
-//! The backend API of the stand-in: realistic canned answers for every call of
-//! backend-api.md, one module per group of calls.
+//! The backend API of the stand-in: answers shaped like PropelAuth's service for every call
+//! of the backend API client, one module per group of calls.
 //!
 //! A route is a method, a path pattern under `/api/backend/v1` (`{}` matches one segment) and
 //! a function from the request and the captured segments to the answer. When two patterns

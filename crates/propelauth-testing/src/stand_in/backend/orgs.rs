@@ -90,7 +90,12 @@ pub(crate) const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         pattern: "/saml_idp_metadata",
-        handler: empty,
+        handler: empty_for_known_org_in_body,
+    },
+    Route {
+        method: "POST",
+        pattern: "/oidc_idp_metadata",
+        handler: empty_for_known_org_in_body,
     },
     Route {
         method: "POST",
@@ -125,6 +130,9 @@ fn acme() -> Value {
         "custom_role_mapping_name": "Enterprise roles",
         "legacy_org_id": "acme-legacy-17",
         "isolated": false,
+        "password_rotation_enabled": true,
+        "password_rotation_history_size": 5,
+        "password_rotation_period": 7_776_000,
     })
 }
 
@@ -146,12 +154,26 @@ fn globex() -> Value {
         "custom_role_mapping_name": null,
         "legacy_org_id": null,
         "isolated": false,
+        "password_rotation_enabled": false,
+        "password_rotation_history_size": null,
+        "password_rotation_period": null,
     })
 }
 
-/// An org as the query listing describes it (fewer fields than `fetch_org`).
+/// When Acme (first) and Globex (a day later) were created.
+fn created_at(org_id: &str) -> i64 {
+    if org_id == GLOBEX_ORG_ID {
+        fixtures::CREATED_AT + 86_400
+    } else {
+        fixtures::CREATED_AT
+    }
+}
+
+/// An org as the query listing describes it: fewer fields than `fetch_org`, plus
+/// `created_at`.
 fn listed(org: &Value) -> Value {
     let field = |name: &str| org.get(name).cloned().unwrap_or(Value::Null);
+    let org_id = org["org_id"].as_str().unwrap_or_default();
     json!({
         "org_id": field("org_id"),
         "name": field("name"),
@@ -161,6 +183,7 @@ fn listed(org: &Value) -> Value {
         "metadata": field("metadata"),
         "custom_role_mapping_name": field("custom_role_mapping_name"),
         "isolated": field("isolated"),
+        "created_at": created_at(org_id),
     })
 }
 
@@ -290,6 +313,21 @@ fn empty(_request: &RecordedRequest, _ids: &[&str]) -> CannedResponse {
 /// Mutations of one org (in the path): an empty object, or 404 for the unknown org.
 fn empty_for_known_org(_request: &RecordedRequest, ids: &[&str]) -> CannedResponse {
     if ids[0] == UNKNOWN_ORG_ID {
+        org_not_found()
+    } else {
+        ok(json!({}))
+    }
+}
+
+/// Mutations of the org named by the body's `org_id`: an empty object, or 404 for the unknown
+/// org.
+fn empty_for_known_org_in_body(request: &RecordedRequest, _ids: &[&str]) -> CannedResponse {
+    let org_id = request
+        .json
+        .as_ref()
+        .and_then(|body| body.get("org_id"))
+        .and_then(Value::as_str);
+    if org_id == Some(UNKNOWN_ORG_ID) {
         org_not_found()
     } else {
         ok(json!({}))

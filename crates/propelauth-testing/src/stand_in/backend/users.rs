@@ -242,24 +242,42 @@ fn mfa_methods(_: &RecordedRequest, _: &[&str]) -> CannedResponse {
     }))
 }
 
-/// An OAuth token of `provider`, as the user token calls describe it.
-fn oauth_token(provider: &str) -> Value {
+/// When the OAuth access tokens expire (2025-01-01T01:00:00Z).
+pub(crate) const OAUTH_TOKEN_EXPIRATION: i64 = fixtures::CREATED_AT + 3600;
+
+/// An OAuth token of `provider`, as the user token calls describe it (`refresh_token` and
+/// `token_expiration` may be `null`).
+fn oauth_token(provider: &str, refresh_token: Option<String>, expiration: Option<i64>) -> Value {
     json!({
         "access_token": format!("{provider}-access-token-7f3a9c"),
-        "refresh_token": format!("{provider}-refresh-token-2b8d1e"),
-        "expires_at_seconds": fixtures::CREATED_AT + 3600,
+        "token_provider": provider,
+        "refresh_token": refresh_token,
+        "token_expiration": expiration,
         "authorized_scopes": ["openid", "email", "profile"],
     })
 }
 
-/// `fetch_user_oauth_tokens`: a Google token.
+/// `fetch_user_oauth_tokens`: a Google token that expires and can be refreshed, and a GitHub
+/// token that does neither.
 fn oauth_tokens(_: &RecordedRequest, _: &[&str]) -> CannedResponse {
-    ok(json!({ "google": oauth_token("google") }))
+    ok(json!({
+        "google": oauth_token(
+            "google",
+            Some("google-refresh-token-2b8d1e".to_owned()),
+            Some(OAUTH_TOKEN_EXPIRATION),
+        ),
+        "github": oauth_token("github", None, None),
+    }))
 }
 
 /// `fetch_fresh_token_from_provider`: a token of the requested provider.
 fn fresh_token(_: &RecordedRequest, captured: &[&str]) -> CannedResponse {
-    ok(oauth_token(captured[1]))
+    let provider = captured[1];
+    ok(oauth_token(
+        provider,
+        Some(format!("{provider}-refresh-token-2b8d1e")),
+        Some(OAUTH_TOKEN_EXPIRATION),
+    ))
 }
 
 /// `create_magic_link`: a login link on the tenant's host.

@@ -346,15 +346,26 @@ pub fn tenant_host(auth_url: &str) -> Result<String, InitError> {
 }
 
 fn normalize_base_url(base_url: &str) -> Result<String, InitError> {
-    let invalid = || InitError::InvalidBackendBaseUrl {
-        url: base_url.to_owned(),
+    let invalid = |reason| InitError::InvalidBackendBaseUrl {
+        url: crate::backend::redacted_url(base_url),
+        reason,
     };
-    let url = url::Url::parse(base_url.trim()).map_err(|_| invalid())?;
+    let url = url::Url::parse(base_url.trim()).map_err(|_| invalid(NOT_AN_HTTP_URL))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(invalid());
+        return Err(invalid(NOT_AN_HTTP_URL));
+    }
+    // Credentials in a URL end up in proxies' and our users' logs; PropelAuth authenticates
+    // with the API key alone, so a user name or password here is a mistake to report.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "remove the user name and password: backend calls authenticate with the API key",
+        ));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
+
+/// Why a backend base URL that does not parse as an http(s) URL is refused.
+const NOT_AN_HTTP_URL: &str = "expected an http(s) URL such as \"https://propelauth-api.com\"";
 
 fn fetch_metadata(backend: &BackendConnection) -> Result<TokenVerificationMetadata, InitError> {
     let request = Request {

@@ -57,6 +57,8 @@ impl fmt::Debug for ApiKey {
 }
 
 /// A URL as shown in `Debug` output and errors: user name and password replaced by `***`.
+/// Text that does not parse as a URL loses everything before its last `@` the same way, so a
+/// mistyped URL cannot leak a password either.
 pub(crate) fn redacted_url(url: &str) -> String {
     match url::Url::parse(url.trim()) {
         Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
@@ -65,7 +67,14 @@ pub(crate) fn redacted_url(url: &str) -> String {
             let _ = parsed.set_password(None);
             parsed.to_string()
         }
-        _ => url.to_owned(),
+        Ok(_) => url.to_owned(),
+        Err(_) => match url.rsplit_once('@') {
+            Some((before, after)) => {
+                let scheme_end = before.find("://").map_or(0, |index| index + 3);
+                format!("{}***@{after}", &before[..scheme_end])
+            }
+            None => url.to_owned(),
+        },
     }
 }
 
@@ -322,9 +331,8 @@ impl fmt::Debug for BackendConnection {
 }
 
 impl BackendConnection {
-    /// A connection to `base_url` (an http(s) URL without trailing slash). User name and
-    /// password in it are dropped: PropelAuth authenticates with the API key, and
-    /// credentials in a URL end up in logs.
+    /// A connection to `base_url` (an http(s) URL without trailing slash or credentials, as
+    /// initialization checks).
     pub(crate) fn new(
         base_url: String,
         api_key: ApiKey,
@@ -342,7 +350,6 @@ impl BackendConnection {
         let connector = DefaultConnector::new().chain(ApiKeyConnector {
             key: api_key.clone(),
         });
-        let base_url = without_credentials(base_url);
         Self {
             agent: ureq::Agent::with_parts(config, connector, DefaultResolver::default()),
             base_url,
@@ -451,22 +458,6 @@ impl BackendConnection {
             .header("Authorization", authorization)
             .header("X-Propelauth-url", &self.tenant_host)
             .query_pairs(query)
-    }
-}
-
-/// `url` without user name and password (a warning says they are ignored).
-fn without_credentials(url: String) -> String {
-    match url::Url::parse(&url) {
-        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
-            tracing::warn!(
-                "PropelAuth: the user name and password in the backend base URL are ignored; \
-                 backend calls authenticate with the API key"
-            );
-            let _ = parsed.set_username("");
-            let _ = parsed.set_password(None);
-            parsed.as_str().trim_end_matches('/').to_owned()
-        }
-        _ => url,
     }
 }
 
@@ -630,19 +621,17 @@ mod tests {
     }
 
     #[test]
-    fn credentials_are_redacted_and_dropped() {
+    fn credentials_are_redacted() {
         assert_eq!(
             redacted_url("http://user:secret@127.0.0.1:1/x"),
             "http://***@127.0.0.1:1/x"
         );
         assert_eq!(redacted_url("https://h.example/"), "https://h.example/");
         assert_eq!(
-            without_credentials("http://user:secret@127.0.0.1:1".to_owned()),
-            "http://127.0.0.1:1"
+            redacted_url("http://user:secret@[bad/x"),
+            "http://***@[bad/x",
+            "unparsable text loses its credentials too"
         );
-        assert_eq!(
-            without_credentials("http://:secret@127.0.0.1:1/p".to_owned()),
-            "http://127.0.0.1:1/p"
-        );
+        assert_eq!(redacted_url("not a url"), "not a url");
     }
 }

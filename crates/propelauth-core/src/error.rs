@@ -348,13 +348,14 @@ pub enum InitError {
         /// What was passed.
         url: String,
     },
-    /// The backend base URL override does not parse as an http(s) URL.
-    #[error(
-        "invalid backend base URL {url:?}: expected an http(s) URL such as \"https://propelauth-api.com\""
-    )]
+    /// The backend base URL override does not parse as an http(s) URL, or carries a user
+    /// name or password.
+    #[error("invalid backend base URL {url:?}: {reason}")]
     InvalidBackendBaseUrl {
-        /// What was passed.
+        /// What was passed, with any user name and password replaced by `***`.
         url: String,
+        /// What is wrong with it.
+        reason: &'static str,
     },
     /// The service answered 401.
     #[error(

@@ -40,6 +40,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -54,7 +55,7 @@ struct Fixture {
     /// `Bearer <token>`.
     header: Vec<u8>,
     /// The user the token validates to, for the unprotected routes.
-    user: User,
+    user: Arc<User>,
 }
 
 impl Fixture {
@@ -102,19 +103,17 @@ mod axum_app {
 
     use crate::Fixture;
 
-    async fn protected(RequireUser(user): RequireUser) -> Json<User> {
+    async fn protected(RequireUser(user): RequireUser) -> Json<Arc<User>> {
         Json(user)
     }
 
     fn router(fixture: &Fixture) -> Router {
-        // Behind an `Arc`: axum clones the handler for every request, which must not clone
-        // the user a second time.
-        let user = Arc::new(fixture.user.clone());
+        let user = Arc::clone(&fixture.user);
         Router::new()
             .route(
                 "/unprotected",
                 get(move || {
-                    let user = User::clone(&user);
+                    let user = Arc::clone(&user);
                     async move { Json(user) }
                 }),
             )
@@ -188,7 +187,7 @@ mod actix_app {
 
     use crate::Fixture;
 
-    async fn protected(RequireUser(user): RequireUser) -> web::Json<User> {
+    async fn protected(RequireUser(user): RequireUser) -> web::Json<Arc<User>> {
         web::Json(user)
     }
 
@@ -216,15 +215,13 @@ mod actix_app {
 
     pub(crate) fn bench(c: &mut Criterion, fixture: &Fixture) {
         let system = actix_web::rt::System::new();
-        // Behind an `Arc`: actix clones the handler for every request, which must not clone
-        // the user a second time.
-        let user = Arc::new(fixture.user.clone());
+        let user = Arc::clone(&fixture.user);
         let app = App::new()
             .app_data(web::Data::new(PropelAuth::from(fixture.auth.clone())))
             .route(
                 "/unprotected",
                 web::get().to(move || {
-                    let user = User::clone(&user);
+                    let user = Arc::clone(&user);
                     async move { web::Json(user) }
                 }),
             )
@@ -260,6 +257,8 @@ mod actix_app {
 }
 
 mod rocket_app {
+    use std::sync::Arc;
+
     use criterion::Criterion;
     use propelauth_rocket::{PropelAuth, RequireUser, User};
     use rocket::http::{Header, Status};
@@ -271,15 +270,15 @@ mod rocket_app {
 
     /// The fixture's user, managed for the unprotected route: Rocket's handlers are plain
     /// functions, so the user comes from managed state.
-    struct FixtureUser(User);
+    struct FixtureUser(Arc<User>);
 
     #[get("/unprotected")]
-    fn unprotected(user: &State<FixtureUser>) -> Json<User> {
-        Json(user.0.clone())
+    fn unprotected(user: &State<FixtureUser>) -> Json<Arc<User>> {
+        Json(Arc::clone(&user.0))
     }
 
     #[get("/protected")]
-    fn protected(user: RequireUser) -> Json<User> {
+    fn protected(user: RequireUser) -> Json<Arc<User>> {
         Json(user.0)
     }
 
@@ -341,6 +340,8 @@ mod rocket_app {
 }
 
 mod poem_app {
+    use std::sync::Arc;
+
     use criterion::Criterion;
     use poem::endpoint::{BoxEndpoint, make_sync};
     use poem::http::header::AUTHORIZATION;
@@ -353,18 +354,16 @@ mod poem_app {
     use crate::Fixture;
 
     #[handler]
-    fn protected(RequireUser(user): RequireUser) -> Json<User> {
+    fn protected(RequireUser(user): RequireUser) -> Json<Arc<User>> {
         Json(user)
     }
 
     fn app(fixture: &Fixture) -> BoxEndpoint<'static, Response> {
-        // poem shares its endpoints between requests (no clone per request): the closure can
-        // own the user.
-        let user = fixture.user.clone();
+        let user = Arc::clone(&fixture.user);
         Route::new()
             .at(
                 "/unprotected",
-                get(make_sync(move |_| Json(User::clone(&user)))),
+                get(make_sync(move |_| Json(Arc::clone(&user)))),
             )
             .at("/protected", get(protected))
             .data(PropelAuth::from(fixture.auth.clone()))

@@ -52,25 +52,33 @@ compile_error!(
 pub mod api;
 mod auth;
 mod backend;
+mod clock;
 mod crypto;
 mod error;
+mod key_refresh;
+mod metrics;
 mod org;
 mod rejection;
 mod token;
+mod token_cache;
 mod user;
 
 pub use auth::{
     Auth, AuthOptions, DEFAULT_BACKEND_BASE_URL, DEFAULT_LEEWAY, TokenVerificationMetadata,
     init_auth, init_auth_with_metadata, tenant_host,
 };
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::install_jsonwebtoken_crypto_provider;
 pub use error::{
     AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,
     UnauthorizedReason,
 };
+pub use key_refresh::DEFAULT_KEY_REFRESH_MIN_INTERVAL;
+pub use metrics::AuthMetrics;
 pub use org::{OrgMemberInfo, OrgRequirement, OrgRoleStructure};
 pub use rejection::{
     Rejection, WWW_AUTHENTICATE_BEARER, WWW_AUTHENTICATE_INVALID_TOKEN, detail_body,
 };
 pub use token::{MAX_AUTHORIZATION_HEADER_LEN, bearer_token};
+pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub use user::{LoginMethod, SamlProvider, SocialProvider, User};

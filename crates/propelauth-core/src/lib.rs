@@ -82,3 +82,8 @@ pub use rejection::{
 pub use token::{MAX_AUTHORIZATION_HEADER_LEN, bearer_token};
 pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub use user::{LoginMethod, SamlProvider, SocialProvider, User};
+
+/// The examples of `docs/operations.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/operations.md")]
+struct OperationsDoctests;

@@ -196,6 +196,7 @@ impl Schedule {
                 // No thread now; the next request that needs one tries again.
                 state.pending = false;
                 self.busy.store(false, Ordering::Release);
+                self.publish_next_action(None);
                 tracing::warn!(
                     %error,
                     "PropelAuth: cannot start the key refresh thread; the current key stays"
@@ -208,13 +209,16 @@ impl Schedule {
     /// gone.
     fn run_worker<R: Refresh>(&self, refresher: &Weak<R>) {
         while let Some(cause) = self.wait_for_due_refresh() {
+            // Ends the attempt even if the refresh panicked, so an explicit refresh never
+            // waits forever for it.
+            let attempt = WorkerAttempt { schedule: self };
             let Some(refresher) = refresher.upgrade() else {
                 break;
             };
             refresher.refresh(cause);
             // Never keep the handle alive while waiting.
             drop(refresher);
-            self.end_attempt();
+            drop(attempt);
         }
     }
 
@@ -262,6 +266,10 @@ impl Schedule {
     fn end_attempt(&self) {
         let mut state = lock(&self.state);
         state.in_flight = false;
+        if std::thread::panicking() {
+            // The worker is unwinding: the next request that needs a refresh starts another.
+            state.worker_started = false;
+        }
         self.busy.store(state.pending, Ordering::Release);
         let next = self.next_action(&state);
         self.publish_next_action(next);
@@ -316,6 +324,17 @@ impl Drop for AttemptGuard<'_> {
         self.schedule.publish_next_action(next);
         drop(state);
         self.schedule.wake.notify_all();
+    }
+}
+
+/// The worker's attempt in flight; ends it when dropped.
+struct WorkerAttempt<'a> {
+    schedule: &'a Schedule,
+}
+
+impl Drop for WorkerAttempt<'_> {
+    fn drop(&mut self) {
+        self.schedule.end_attempt();
     }
 }
 

@@ -1,6 +1,8 @@
 //! The example routes (examples.md) on actix-web, documented with utoipa: `/openapi.json`
 //! and Swagger UI at `/docs`.
 
+use std::sync::Arc;
+
 use actix_web::{HttpResponse, ResponseError, get, web};
 use propelauth_actix::openapi::BearerAuth;
 use propelauth_actix::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
@@ -68,7 +70,7 @@ async fn healthz() -> &'static str {
     )
 )]
 #[get("/api/whoami")]
-async fn whoami(RequireUser(user): RequireUser) -> web::Json<User> {
+async fn whoami(RequireUser(user): RequireUser) -> web::Json<Arc<User>> {
     web::Json(user)
 }
 

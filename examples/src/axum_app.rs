@@ -1,6 +1,8 @@
 //! The example routes (examples.md) on axum, documented with utoipa: `/openapi.json` and
 //! Swagger UI at `/docs`.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -71,7 +73,7 @@ async fn healthz() -> &'static str {
         (status = 401, description = "No valid access token"),
     )
 )]
-async fn whoami(RequireUser(user): RequireUser) -> Json<User> {
+async fn whoami(RequireUser(user): RequireUser) -> Json<Arc<User>> {
     Json(user)
 }
 

@@ -7,6 +7,7 @@
 use std::env;
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 pub mod actix_app;
 pub mod axum_app;
@@ -53,6 +54,11 @@ pub enum SetupError {
         "invalid listen address: {0} (HOST must be an IP address, PORT a number from 0 to 65535)"
     )]
     ListenAddress(String),
+    /// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` is not a whole number of seconds.
+    #[error(
+        "invalid PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS={0:?}: expected a whole number of seconds, e.g. 60"
+    )]
+    KeyRefreshMinInterval(String),
     /// `PROPELAUTH_AUTH_URL` is set but `PROPELAUTH_API_KEY` is not.
     #[error(
         "PROPELAUTH_AUTH_URL is set but PROPELAUTH_API_KEY is not: set both, or neither for development mode"
@@ -66,11 +72,13 @@ pub enum SetupError {
     Init(#[from] InitError),
 }
 
-/// Reads `PROPELAUTH_AUTH_URL`, `PROPELAUTH_API_KEY`, `PROPELAUTH_API_BASE_URL` and
-/// `PROPELAUTH_DEBUG`. Without an auth URL, starts the embedded stand-in on a loopback port
-/// and initializes against it through the normal `init_auth` path (a real HTTP fetch).
+/// Reads `PROPELAUTH_AUTH_URL`, `PROPELAUTH_API_KEY`, `PROPELAUTH_API_BASE_URL`,
+/// `PROPELAUTH_DEBUG` and `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (default 60). Without an
+/// auth URL, starts the embedded stand-in on a loopback port and initializes against it
+/// through the normal `init_auth` path (a real HTTP fetch).
 pub fn setup_from_env() -> Result<Setup, SetupError> {
     let debug = env::var("PROPELAUTH_DEBUG").is_ok_and(|value| value == "1");
+    let min_interval = key_refresh_min_interval_from_env()?;
     let configured = |name: &str| env::var(name).ok().filter(|value| !value.trim().is_empty());
     let (options, stand_in) = match configured("PROPELAUTH_AUTH_URL") {
         Some(auth_url) => {
@@ -88,8 +96,25 @@ pub fn setup_from_env() -> Result<Setup, SetupError> {
             (options, Some(stand_in))
         }
     };
-    let auth = options.debug(debug).init()?;
+    let auth = options
+        .debug(debug)
+        .key_refresh_min_interval(min_interval)
+        .init()?;
     Ok(Setup { auth, stand_in })
+}
+
+/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS`: how soon after the previous attempt a token
+/// signed by an unknown key may trigger a new fetch of the verification key (default 60 s;
+/// tests use 1).
+fn key_refresh_min_interval_from_env() -> Result<Duration, SetupError> {
+    match env::var("PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS") {
+        Err(_) => Ok(propelauth_core::DEFAULT_KEY_REFRESH_MIN_INTERVAL),
+        Ok(value) => value
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| SetupError::KeyRefreshMinInterval(value)),
+    }
 }
 
 /// Tokens for the sample users of development mode: an Owner of the Acme org, a Member

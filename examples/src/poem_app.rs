@@ -2,6 +2,8 @@
 //! take the user through propelauth-poem's security schemes, so the document at
 //! `/openapi.json` and Swagger UI at `/docs` say which routes need a token.
 
+use std::sync::Arc;
+
 use poem::error::ResponseError;
 use poem::http::StatusCode;
 use poem::{Endpoint, EndpointExt, IntoResponse, Route};
@@ -55,7 +57,7 @@ impl Api {
 
     /// require_user: the signed-in user.
     #[oai(path = "/api/whoami", method = "get")]
-    async fn whoami(&self, user: BearerUser) -> JsonBody<User> {
+    async fn whoami(&self, user: BearerUser) -> JsonBody<Arc<User>> {
         JsonBody(user.0)
     }
 

@@ -1,6 +1,8 @@
 //! The example routes (examples.md) on Rocket, documented with rocket_okapi:
 //! `/openapi.json` and Swagger UI at `/docs`.
 
+use std::sync::Arc;
+
 use propelauth_core::api::{Page, UserMetadata};
 use propelauth_rocket::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
 
@@ -65,7 +67,7 @@ fn healthz() -> &'static str {
 /// require_user: the signed-in user.
 #[openapi]
 #[get("/api/whoami")]
-fn whoami(user: RequireUser) -> JsonBody<User> {
+fn whoami(user: RequireUser) -> JsonBody<Arc<User>> {
     JsonBody(user.0)
 }
 

@@ -7,7 +7,7 @@ use propelauth_conformance::axum_driver::AxumDriver;
 use propelauth_conformance::cases::{self, CaseRequest, ObservedResponse};
 use propelauth_conformance::poem_driver::PoemDriver;
 use propelauth_conformance::rocket_driver::RocketDriver;
-use propelauth_conformance::{Driver, assert_conformance, test_auth};
+use propelauth_conformance::{Driver, assert_conformance, test_auth_with_cache};
 
 #[test]
 fn axum_passes_the_whole_table() {
@@ -31,32 +31,30 @@ fn poem_passes_the_whole_table() {
 
 #[test]
 fn every_adapter_answers_the_same_bytes() {
-    for debug in [false, true] {
-        let mut axum = AxumDriver::new(test_auth(debug));
-        let mut others: Vec<(&str, Answerer)> = vec![
-            (
-                ActixDriver::NAME,
-                answerer(ActixDriver::new(test_auth(debug))),
-            ),
-            (
-                RocketDriver::NAME,
-                answerer(RocketDriver::new(test_auth(debug))),
-            ),
-            (
-                PoemDriver::NAME,
-                answerer(PoemDriver::new(test_auth(debug))),
-            ),
-        ];
-        for case in cases::all() {
-            // Status, every WWW-Authenticate value, content type and body bytes.
-            let reference = comparable(axum.answer(&case.request));
-            for (name, answer) in &mut others {
-                assert_eq!(
-                    comparable(answer(&case.request)),
-                    reference,
-                    "case `{}` (debug: {debug}): {name} differs from axum",
-                    case.name
-                );
+    // With the validated-token cache off and on (each case sent twice: a miss, then a hit).
+    for capacity in [0, propelauth_core::DEFAULT_TOKEN_CACHE_CAPACITY] {
+        for debug in [false, true] {
+            let auth = || test_auth_with_cache(debug, capacity);
+            let mut axum = AxumDriver::new(auth());
+            let mut others: Vec<(&str, Answerer)> = vec![
+                (ActixDriver::NAME, answerer(ActixDriver::new(auth()))),
+                (RocketDriver::NAME, answerer(RocketDriver::new(auth()))),
+                (PoemDriver::NAME, answerer(PoemDriver::new(auth()))),
+            ];
+            for case in cases::all() {
+                for _ in 0..2 {
+                    // Status, every WWW-Authenticate value, content type and body bytes.
+                    let reference = comparable(axum.answer(&case.request));
+                    for (name, answer) in &mut others {
+                        assert_eq!(
+                            comparable(answer(&case.request)),
+                            reference,
+                            "case `{}` (debug: {debug}, cache: {capacity}): {name} differs \
+                             from axum",
+                            case.name
+                        );
+                    }
+                }
             }
         }
     }

@@ -55,6 +55,7 @@ pub mod openapi;
 use std::fmt;
 use std::future::{Ready, ready};
 use std::ops::Deref;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
@@ -144,8 +145,11 @@ fn authorization(request: &HttpRequest) -> Option<&[u8]> {
 }
 
 /// `require_user`: extracts the [`User`] or answers 401.
+///
+/// The user is shared with the token cache (an `Arc`, so handing it over copies nothing); it
+/// derefs to [`User`], and `Json(user)` serializes it like the `User` itself.
 #[derive(Debug, Clone)]
-pub struct RequireUser(pub User);
+pub struct RequireUser(pub Arc<User>);
 
 impl Deref for RequireUser {
     type Target = User;
@@ -171,7 +175,7 @@ impl FromRequest for RequireUser {
 /// Never a 401; a 500 only when PropelAuth is not installed (unlike `Option<RequireUser>`,
 /// which would hide that mistake).
 #[derive(Debug, Clone)]
-pub struct OptionalUser(pub Option<User>);
+pub struct OptionalUser(pub Option<Arc<User>>);
 
 impl FromRequest for OptionalUser {
     type Error = AuthRejection;

@@ -54,6 +54,7 @@ pub mod openapi;
 
 use std::convert::Infallible;
 use std::ops::Deref;
+use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
@@ -114,8 +115,11 @@ pub fn init_auth_with_metadata(
 ///
 /// As `Option<RequireUser>`, it is `optional_user`: `None` for a missing or malformed header
 /// or an invalid token.
+///
+/// The user is shared with the token cache (an `Arc`, so handing it over copies nothing); it
+/// derefs to [`User`], and `Json(user)` serializes it like the `User` itself.
 #[derive(Debug, Clone)]
-pub struct RequireUser(pub User);
+pub struct RequireUser(pub Arc<User>);
 
 impl Deref for RequireUser {
     type Target = User;
@@ -128,7 +132,7 @@ impl Deref for RequireUser {
 /// `optional_user`: the [`User`] when the request carries a valid token, `None` otherwise.
 /// Never rejects. Same as `Option<RequireUser>`.
 #[derive(Debug, Clone)]
-pub struct OptionalUser(pub Option<User>);
+pub struct OptionalUser(pub Option<Arc<User>>);
 
 fn authorization(parts: &Parts) -> Option<&[u8]> {
     parts.headers.get(AUTHORIZATION).map(HeaderValue::as_bytes)

@@ -2,11 +2,17 @@
 //!
 //! Measured:
 //!
-//! - `typical_token_from_header`: `Auth::validate_authorization_header` on a ~1.4 KB token
-//!   with one org (role, inherited roles, several permissions, metadata) and user properties:
-//!   header parsing, base64 decoding, JOSE header check, RS256 signature check, claims
-//!   parsing and the construction of the `User`.
-//! - `ten_orgs_from_header`: the same with ten orgs in the token.
+//! - `cache_hit_from_header`: `Auth::validate_authorization_header` on a ~1.4 KB token seen
+//!   before (the validated-token cache on, its default): header checks, the cache lookup
+//!   (hash and full comparison of the token bytes), the time rules, and the `Arc<User>`
+//!   handed over (then dropped).
+//! - `first_sight_from_header`: the same token, never seen (the cache is emptied before each
+//!   iteration, outside the timing): header parsing, cache miss, base64 decoding, JOSE header
+//!   check, RS256 signature check, claims parsing, the construction of the `User`, and its
+//!   insertion into the cache.
+//! - `typical_token_from_header`: the same with the cache off (`token_cache_capacity(0)`):
+//!   what every request cost before the cache.
+//! - `ten_orgs_from_header`: the same with ten orgs in the token (cache off).
 //! - `bad_signature_from_header`: the rejection path for a token signed with another key,
 //!   rendering of the 401 included (`UnauthorizedError::rejection`).
 //! - `raw_rsa2048_verify` (`aws-lc-rs` only): the RSA-2048 PKCS#1 v1.5 SHA-256 signature check
@@ -21,8 +27,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+use criterion::BatchSize;
 use criterion::{Criterion, criterion_group, criterion_main};
-use propelauth_core::{Auth, TokenVerificationMetadata, init_auth_with_metadata};
+use propelauth_core::{Auth, AuthOptions, TokenVerificationMetadata, init_auth_with_metadata};
 use propelauth_testing::{
     TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM, TokenBuilder, TokenVariant, realistic_token,
 };
@@ -37,6 +44,14 @@ fn auth() -> Auth {
         TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM),
     )
     .expect("the committed test key initializes core")
+}
+
+fn auth_without_cache() -> Auth {
+    AuthOptions::new(TEST_AUTH_URL, TEST_API_KEY)
+        .metadata(TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM))
+        .token_cache_capacity(0)
+        .init()
+        .expect("the committed test key initializes core")
 }
 
 /// A realistic user token with `org_count` orgs, valid for the whole run.
@@ -57,8 +72,40 @@ fn configure(c: &mut Criterion) -> criterion::BenchmarkGroup<'_, criterion::meas
     group
 }
 
-fn bench_core(c: &mut Criterion) {
+fn bench_cache(c: &mut Criterion) {
     let auth = auth();
+    let header = bearer(&token(1).sign());
+    let user = auth
+        .validate_authorization_header(Some(&header))
+        .expect("the typical token validates");
+    let again = auth.validate_authorization_header(Some(&header)).unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&user, &again),
+        "the second validation is a cache hit"
+    );
+    drop((user, again));
+
+    let mut group = configure(c);
+    group.bench_function("cache_hit_from_header", |b| {
+        b.iter(|| auth.validate_authorization_header(Some(black_box(header.as_slice()))))
+    });
+    group.bench_function("first_sight_from_header", |b| {
+        b.iter_batched(
+            || auth.clear_token_cache(),
+            |()| auth.validate_authorization_header(Some(black_box(header.as_slice()))),
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+    let metrics = auth.metrics();
+    assert!(
+        metrics.cache_hits > 0 && metrics.cache_misses > 0,
+        "{metrics:?}"
+    );
+}
+
+fn bench_core(c: &mut Criterion) {
+    let auth = auth_without_cache();
     let typical = token(1).sign();
     let ten_orgs = token(10).sign();
     let wrong_key = token(1).sign_variant(TokenVariant::WrongKey);
@@ -145,7 +192,7 @@ fn bench_reference(c: &mut Criterion) {
 }
 
 #[cfg(feature = "aws-lc-rs")]
-criterion_group!(benches, bench_core, bench_reference);
+criterion_group!(benches, bench_cache, bench_core, bench_reference);
 #[cfg(not(feature = "aws-lc-rs"))]
-criterion_group!(benches, bench_core);
+criterion_group!(benches, bench_cache, bench_core);
 criterion_main!(benches);

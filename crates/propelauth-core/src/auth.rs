@@ -2,17 +2,24 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use serde::{Deserialize, Serialize};
 
 pub use crate::backend::DEFAULT_BACKEND_BASE_URL;
 use crate::backend::{ApiKey, BackendConnection, BaseUrlOverride, Method, Request, SharedRefusal};
+use crate::clock::{Clock, SystemClock};
 use crate::crypto::{VerificationKey, install_jsonwebtoken_crypto_provider};
-use crate::error::{ForbiddenError, InitError, UnauthorizedError};
+use crate::error::{ForbiddenError, InitError, TokenError, UnauthorizedError, UnauthorizedReason};
+use crate::key_refresh::{
+    DEFAULT_KEY_REFRESH_MIN_INTERVAL, MIN_KEY_REFRESH_MIN_INTERVAL, Refresh, RefreshCause,
+    RefreshPolicy, Schedule,
+};
+use crate::metrics::{AuthMetrics, Counters};
 use crate::org::{OrgMemberInfo, OrgRequirement};
 use crate::token::{self, ValidationRules};
+use crate::token_cache::{CachedToken, DEFAULT_TOKEN_CACHE_CAPACITY, TokenCache};
 use crate::user::User;
 
 /// Default clock-skew allowance for `exp`, `iat` and `nbf`.
@@ -137,6 +144,18 @@ fn parse_fetched_metadata(body: &str) -> Result<TokenVerificationMetadata, InitE
 /// assert!(!format!("{auth:?}").contains("my-api-key"));
 /// # Ok::<(), propelauth_core::InitError>(())
 /// ```
+///
+/// Key lifecycle and cache (see `docs/operations.md`):
+///
+/// ```no_run
+/// use std::time::Duration;
+/// let auth = propelauth_core::AuthOptions::new("https://auth.example.com", "my-api-key")
+///     .key_refresh_min_interval(Duration::from_secs(60)) // the default
+///     .key_refresh_interval(Duration::from_secs(3600)) // also refresh hourly (off by default)
+///     .token_cache_capacity(50_000) // default 10,000; 0 turns the cache off
+///     .init()?;
+/// # Ok::<(), propelauth_core::InitError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct AuthOptions {
     auth_url: String,
@@ -148,6 +167,11 @@ pub struct AuthOptions {
     metadata: Option<TokenVerificationMetadata>,
     connect_timeout: Duration,
     timeout: Duration,
+    token_cache_capacity: usize,
+    automatic_key_refresh: Option<bool>,
+    key_refresh_min_interval: Duration,
+    key_refresh_interval: Option<Duration>,
+    clock: Arc<dyn Clock>,
 }
 
 impl AuthOptions {
@@ -163,6 +187,11 @@ impl AuthOptions {
             metadata: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            token_cache_capacity: DEFAULT_TOKEN_CACHE_CAPACITY,
+            automatic_key_refresh: None,
+            key_refresh_min_interval: DEFAULT_KEY_REFRESH_MIN_INTERVAL,
+            key_refresh_interval: None,
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -192,9 +221,11 @@ impl AuthOptions {
         self
     }
 
-    /// Use this metadata instead of fetching it: initialization makes no request. Its
-    /// issuer, if set, is the expected issuer unless [`issuer`](Self::issuer) is set too.
-    /// (Fetched metadata never sets the issuer.)
+    /// Use this metadata instead of fetching it: initialization makes no request, and
+    /// automatic key refresh is off unless turned on with
+    /// [`automatic_key_refresh(true)`](Self::automatic_key_refresh). Its issuer, if set, is
+    /// the expected issuer unless [`issuer`](Self::issuer) is set too. (Fetched metadata
+    /// never sets the issuer.)
     pub fn metadata(mut self, metadata: TokenVerificationMetadata) -> Self {
         self.metadata = Some(metadata);
         self
@@ -209,6 +240,49 @@ impl AuthOptions {
     /// Total timeout of one backend call, connecting and reading included (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How many validated tokens are remembered, so that a token seen again skips the RSA
+    /// check (default 10,000; 0 turns the cache off). Every hit still checks `exp`, `iat` and
+    /// `nbf` with the leeway; failures are never cached; a key change empties the cache.
+    pub fn token_cache_capacity(mut self, entries: usize) -> Self {
+        self.token_cache_capacity = entries;
+        self
+    }
+
+    /// Whether the verification key is fetched again in the background: after a token fails
+    /// the signature check with the current key (a rotated key), and every
+    /// [`key_refresh_interval`](Self::key_refresh_interval) if set.
+    ///
+    /// Default: on when initialization fetched the metadata, off when it was passed in with
+    /// [`metadata`](Self::metadata) (serverless and tests: no thread, no request after
+    /// initialization). [`Auth::refresh_metadata`] works either way.
+    pub fn automatic_key_refresh(mut self, enabled: bool) -> Self {
+        self.automatic_key_refresh = Some(enabled);
+        self
+    }
+
+    /// No automatic refresh starts sooner than this after the previous attempt started
+    /// (initialization's fetch included), so a flood of tokens signed by a foreign key costs
+    /// at most one backend call per interval (default 60 s; at least 1 s: shorter values are
+    /// raised to 1 s). A refresh asked for sooner runs once the interval has passed.
+    pub fn key_refresh_min_interval(mut self, interval: Duration) -> Self {
+        self.key_refresh_min_interval = interval;
+        self
+    }
+
+    /// Also refresh the key this long after the previous attempt, without waiting for a
+    /// token to fail (off by default; never more often than the minimum interval).
+    pub fn key_refresh_interval(mut self, interval: Duration) -> Self {
+        self.key_refresh_interval = Some(interval);
+        self
+    }
+
+    /// The clock for the token time rules and the refresh intervals (default
+    /// [`SystemClock`]; tests use a [`ManualClock`](crate::ManualClock)).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -228,6 +302,7 @@ impl AuthOptions {
             self.connect_timeout,
             self.timeout,
         );
+        let fetched_at_init = self.metadata.is_none();
         let metadata = match self.metadata {
             Some(metadata) => metadata,
             None => fetch_metadata(&backend)?,
@@ -237,17 +312,39 @@ impl AuthOptions {
             .issuer
             .or(metadata.issuer)
             .unwrap_or_else(|| format!("https://{tenant_host}"));
-        Ok(Auth {
-            inner: Arc::new(AuthInner {
-                rules: ValidationRules {
-                    issuer,
-                    leeway_secs: self.leeway.as_secs_f64(),
-                },
-                debug: self.debug,
-                key: ArcSwap::from_pointee(key),
-                backend,
+        let policy = RefreshPolicy {
+            automatic: self.automatic_key_refresh.unwrap_or(fetched_at_init),
+            min_interval: self
+                .key_refresh_min_interval
+                .max(MIN_KEY_REFRESH_MIN_INTERVAL),
+            interval: self.key_refresh_interval,
+        };
+        let schedule = Arc::new(Schedule::new(
+            policy,
+            Arc::clone(&self.clock),
+            fetched_at_init,
+        ));
+        let inner = Arc::new(AuthInner {
+            rules: ValidationRules {
+                issuer,
+                leeway_secs: self.leeway.as_secs_f64(),
+            },
+            debug: self.debug,
+            key: ArcSwap::from_pointee(CurrentKey {
+                key,
+                pem: metadata.verifier_key_pem.trim().to_owned(),
+                generation: 0,
             }),
-        })
+            backend,
+            clock: self.clock,
+            cache: TokenCache::new(self.token_cache_capacity),
+            schedule,
+            counters: Counters::default(),
+        });
+        if policy.automatic && policy.interval.is_some() {
+            inner.schedule.start_worker(&inner);
+        }
+        Ok(Auth { inner })
     }
 }
 
@@ -417,8 +514,11 @@ fn parse_key(metadata: &TokenVerificationMetadata) -> Result<VerificationKey, In
 /// The initialized PropelAuth handle: validates tokens and checks orgs.
 ///
 /// Cheap to clone (one `Arc`); install one per application. The verification key sits
-/// behind an atomic swap, so [`refresh_metadata`](Self::refresh_metadata) can replace it
-/// while requests are being validated.
+/// behind an atomic swap, so a refresh (automatic, or
+/// [`refresh_metadata`](Self::refresh_metadata)) replaces it while requests are being
+/// validated. Validated tokens are remembered in a bounded cache shared by all clones.
+/// When automatic key refresh is on, the handle owns a background thread (started when first
+/// needed), which ends when the last clone is dropped.
 #[derive(Clone)]
 pub struct Auth {
     inner: Arc<AuthInner>,
@@ -427,17 +527,128 @@ pub struct Auth {
 struct AuthInner {
     rules: ValidationRules,
     debug: bool,
-    key: ArcSwap<VerificationKey>,
+    key: ArcSwap<CurrentKey>,
     backend: BackendConnection,
+    clock: Arc<dyn Clock>,
+    cache: TokenCache,
+    schedule: Arc<Schedule>,
+    counters: Counters,
+}
+
+/// The verification key in use, its PEM (to tell a changed key from the same one fetched
+/// again), and its generation (cache entries verified under another one are misses).
+struct CurrentKey {
+    key: VerificationKey,
+    pem: String,
+    generation: u64,
+}
+
+impl Drop for AuthInner {
+    /// The last clone is gone: the refresh thread, if any, ends.
+    fn drop(&mut self) {
+        self.schedule.shut_down();
+    }
+}
+
+impl Refresh for AuthInner {
+    fn refresh(&self, cause: RefreshCause) {
+        // Counted and logged inside; nobody waits for the result.
+        let _ = self.fetch_and_install_key(cause);
+    }
+}
+
+impl AuthInner {
+    /// Fetches the metadata; installs the key when it parses (and differs from the current
+    /// one). A failure keeps the current key.
+    fn fetch_and_install_key(&self, cause: RefreshCause) -> Result<(), InitError> {
+        let started = Instant::now();
+        self.counters.key_refresh_attempts.increment();
+        let fetched = fetch_metadata(&self.backend).and_then(|metadata| {
+            let key = parse_key(&metadata)?;
+            Ok((key, metadata.verifier_key_pem))
+        });
+        let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        match fetched {
+            Ok((key, pem)) => {
+                let key_changed = self.install_key(key, pem.trim());
+                self.counters.key_refreshes_ok.increment();
+                if key_changed {
+                    self.counters.key_changes.increment();
+                }
+                tracing::info!(
+                    cause = cause.as_str(),
+                    key_changed,
+                    duration_ms,
+                    "PropelAuth: verification key refreshed"
+                );
+                Ok(())
+            }
+            Err(error) => {
+                self.counters.key_refreshes_failed.increment();
+                let (kind, status) = refresh_failure_kind(&error);
+                tracing::warn!(
+                    cause = cause.as_str(),
+                    error.kind = kind,
+                    error.status = status,
+                    duration_ms,
+                    "PropelAuth: verification key refresh failed; keeping the current key"
+                );
+                Err(error)
+            }
+        }
+    }
+
+    /// Swaps in `key` unless it is the current one; a new key empties the token cache.
+    /// Callers are serialized by the schedule (one fetch at a time).
+    fn install_key(&self, key: VerificationKey, pem: &str) -> bool {
+        let current = self.key.load();
+        if current.pem == pem {
+            return false;
+        }
+        let generation = current.generation + 1;
+        drop(current);
+        // The old key stops verifying here; entries verified under it no longer match the
+        // generation, and the clear frees them.
+        self.key.store(Arc::new(CurrentKey {
+            key,
+            pem: pem.to_owned(),
+            generation,
+        }));
+        self.cache.clear();
+        true
+    }
+}
+
+/// What a failed refresh logs: the kind of failure and the HTTP status, never a body (which
+/// is not ours to log) nor the API key.
+fn refresh_failure_kind(error: &InitError) -> (&'static str, Option<u16>) {
+    match error {
+        InitError::InvalidApiKey => ("invalid_api_key", Some(401)),
+        InitError::InvalidAuthUrl { .. } => ("invalid_auth_url", Some(404)),
+        InitError::BadRequest { .. } => ("bad_request", Some(400)),
+        InitError::RateLimited { .. } => ("rate_limited", Some(429)),
+        InitError::UnexpectedStatus { status, .. } => ("unexpected_status", Some(*status)),
+        InitError::Network { .. } => ("network", None),
+        InitError::InvalidMetadata { .. } => ("invalid_metadata", None),
+        InitError::InvalidPublicKey { .. } => ("invalid_public_key", None),
+        InitError::InvalidUrl { .. } | InitError::InvalidBackendBaseUrl { .. } => {
+            ("invalid_configuration", None)
+        }
+    }
 }
 
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let policy = self.inner.schedule.policy();
         f.debug_struct("Auth")
             .field("issuer", &self.inner.rules.issuer)
             .field("leeway_secs", &self.inner.rules.leeway_secs)
             .field("debug", &self.inner.debug)
             .field("backend", &self.inner.backend)
+            .field("token_cache_capacity", &self.inner.cache.capacity())
+            .field("automatic_key_refresh", &policy.automatic)
+            .field("key_refresh_min_interval", &policy.min_interval)
+            .field("key_refresh_interval", &policy.interval)
             .finish()
     }
 }
@@ -470,35 +681,104 @@ impl Auth {
 
     /// Validates the value of an `Authorization` header (`None` when the header is missing)
     /// and returns the user, or the 401 to answer.
+    ///
+    /// The user is shared (`Arc`) with the token cache, so handing it over costs no copy; it
+    /// derefs to [`User`] (`Arc::unwrap_or_clone` gives an owned one).
     pub fn validate_authorization_header(
         &self,
         header: Option<&[u8]>,
-    ) -> Result<User, UnauthorizedError> {
-        token::bearer_credentials(header)
-            .and_then(|token| self.validate_token(token))
-            .map_err(|reason| self.unauthorized(reason))
+    ) -> Result<Arc<User>, UnauthorizedError> {
+        self.inner.counters.validations.increment();
+        match token::bearer_credentials(header) {
+            Ok(token) => self.validate_token(token),
+            Err(reason) => Err(self.unauthorized(reason, false)),
+        }
     }
 
     /// Validates a bare access token and returns the user, or the 401 to answer.
-    pub fn validate_access_token(&self, access_token: &str) -> Result<User, UnauthorizedError> {
+    pub fn validate_access_token(
+        &self,
+        access_token: &str,
+    ) -> Result<Arc<User>, UnauthorizedError> {
+        self.inner.counters.validations.increment();
         self.validate_token(access_token.as_bytes())
-            .map_err(|reason| self.unauthorized(reason))
     }
 
     /// `optional_user`: the user when the header holds a valid token, `None` otherwise
     /// (missing header, malformed header, invalid token). Never an error.
-    pub fn optional_user(&self, header: Option<&[u8]>) -> Option<User> {
+    pub fn optional_user(&self, header: Option<&[u8]>) -> Option<Arc<User>> {
         self.validate_authorization_header(header).ok()
     }
 
-    fn validate_token(&self, access_token: &[u8]) -> Result<User, crate::UnauthorizedReason> {
-        let key = self.inner.key.load();
-        token::validate(access_token, &key, &self.inner.rules, unix_now())
+    /// The cache first (time rules re-checked), then a full validation; a signature failure
+    /// asks for a key refresh in the background.
+    fn validate_token(&self, access_token: &[u8]) -> Result<Arc<User>, UnauthorizedError> {
+        let inner = &*self.inner;
+        let now = inner.clock.now();
+        inner.schedule.poke_if_due(now);
+        let now = now.as_secs_f64();
+        let current = inner.key.load();
+        if inner.cache.is_enabled() {
+            let hit = inner
+                .cache
+                .get(access_token)
+                .filter(|hit| hit.key_generation == current.generation);
+            if let Some(hit) = hit {
+                inner.counters.cache_hits.increment();
+                return match hit.times.check(inner.rules.leeway_secs, now) {
+                    Ok(()) => {
+                        tracing::debug!(cached = true, "PropelAuth: token accepted");
+                        Ok(hit.user)
+                    }
+                    Err(error) => {
+                        inner.cache.remove(access_token);
+                        Err(self.unauthorized(UnauthorizedReason::InvalidToken(error), true))
+                    }
+                };
+            }
+            inner.counters.cache_misses.increment();
+        }
+        match token::validate(access_token, &current.key, &inner.rules, now) {
+            Ok(validated) => {
+                let user = Arc::new(validated.user);
+                inner.cache.insert(
+                    access_token,
+                    CachedToken {
+                        user: Arc::clone(&user),
+                        times: validated.times,
+                        key_generation: current.generation,
+                    },
+                );
+                tracing::debug!(cached = false, "PropelAuth: token accepted");
+                Ok(user)
+            }
+            Err(reason) => {
+                if reason == UnauthorizedReason::InvalidToken(TokenError::InvalidSignature) {
+                    inner.schedule.request_refresh(&self.inner);
+                }
+                Err(self.unauthorized(reason, false))
+            }
+        }
     }
 
-    fn unauthorized(&self, reason: crate::UnauthorizedReason) -> UnauthorizedError {
-        tracing::debug!(%reason, "PropelAuth: request rejected with 401");
+    fn unauthorized(&self, reason: UnauthorizedReason, cached: bool) -> UnauthorizedError {
+        self.inner.counters.rejections.increment();
+        tracing::debug!(%reason, cached, "PropelAuth: request rejected with 401");
         UnauthorizedError::new(reason, self.inner.debug)
+    }
+
+    /// The handle's counters: validations, cache hits and misses, key refreshes. Shared by
+    /// all clones.
+    pub fn metrics(&self) -> AuthMetrics {
+        let entries = u64::try_from(self.inner.cache.len()).unwrap_or(u64::MAX);
+        self.inner.counters.snapshot(entries)
+    }
+
+    /// Forgets every validated token: the next request with each one is fully validated
+    /// again. A key change does this by itself; this is for applications that want it at
+    /// another moment (and for benchmarks of the first sight of a token).
+    pub fn clear_token_cache(&self) {
+        self.inner.cache.clear();
     }
 
     /// Checks `user` against `requirement` in org `org_id`.
@@ -563,26 +843,16 @@ impl Auth {
         self.check_org(user, org_id, OrgRequirement::AllPermissions(permissions))
     }
 
-    /// Fetches the verification metadata again and swaps in the new key (key rotation).
-    /// Requests validated meanwhile use the old key; on failure the old key stays.
+    /// Fetches the verification metadata now and swaps in the key (blocking: call it from a
+    /// thread that may wait, e.g. through `spawn_blocking`). Requests validated meanwhile use
+    /// the current key. A new key replaces the old one at once (tokens of the old key fail
+    /// from then on) and empties the token cache; on failure the current key stays.
+    ///
+    /// Not rate limited, but never concurrent with an automatic refresh: it waits for one in
+    /// flight. With automatic refresh on (the default after a fetch at initialization) there
+    /// is rarely a reason to call it.
     pub fn refresh_metadata(&self) -> Result<(), InitError> {
-        let refreshed =
-            fetch_metadata(&self.inner.backend).and_then(|metadata| parse_key(&metadata));
-        match refreshed {
-            Ok(key) => {
-                self.inner.key.store(Arc::new(key));
-                Ok(())
-            }
-            Err(error) => {
-                tracing::warn!(%error, "PropelAuth: metadata refresh failed; keeping the current key");
-                Err(error)
-            }
-        }
+        let _attempt = self.inner.schedule.begin_explicit_attempt();
+        self.inner.fetch_and_install_key(RefreshCause::Explicit)
     }
-}
-
-fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |elapsed| elapsed.as_secs_f64())
 }

@@ -54,11 +54,15 @@ compile_error!(
 pub mod api;
 mod auth;
 mod backend;
+mod clock;
 mod crypto;
 mod error;
+mod key_refresh;
+mod metrics;
 mod org;
 mod rejection;
 mod token;
+mod token_cache;
 mod user;
 
 /// What the adapters' API docs (their feature `openapi`) say about the bearer scheme, in one
@@ -81,14 +85,23 @@ pub use auth::{
     init_auth, init_auth_with_metadata, tenant_host,
 };
 pub use backend::TransportError;
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::install_jsonwebtoken_crypto_provider;
 pub use error::{
     AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,
     UnauthorizedReason,
 };
+pub use key_refresh::DEFAULT_KEY_REFRESH_MIN_INTERVAL;
+pub use metrics::AuthMetrics;
 pub use org::{OrgMemberInfo, OrgRequirement, OrgRoleStructure};
 pub use rejection::{
     Rejection, WWW_AUTHENTICATE_BEARER, WWW_AUTHENTICATE_INVALID_TOKEN, detail_body,
 };
 pub use token::{MAX_AUTHORIZATION_HEADER_LEN, bearer_token};
+pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub use user::{LoginMethod, SamlProvider, SocialProvider, User};
+
+/// The examples of `docs/operations.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/operations.md")]
+struct OperationsDoctests;

@@ -96,6 +96,39 @@ struct RegisteredClaims {
     iss: Option<Value>,
 }
 
+/// What a successful validation yields: the user, and the time claims that a cached copy of
+/// the result must keep satisfying (checked again on every cache hit).
+#[derive(Debug)]
+pub(crate) struct Validated {
+    pub(crate) user: User,
+    pub(crate) times: TimeClaims,
+}
+
+/// A token's `exp`, `iat` and `nbf`, as seconds since the Unix epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TimeClaims {
+    exp: f64,
+    iat: f64,
+    nbf: Option<f64>,
+}
+
+impl TimeClaims {
+    /// The time rules at time `now` with `leeway_secs`, in the order a fresh validation
+    /// applies them: `exp`, then `nbf`, then `iat`.
+    pub(crate) fn check(&self, leeway_secs: f64, now: f64) -> Result<(), TokenError> {
+        if now > self.exp + leeway_secs {
+            return Err(TokenError::Expired);
+        }
+        if self.nbf.is_some_and(|nbf| nbf > now + leeway_secs) {
+            return Err(TokenError::NotYetValid);
+        }
+        if self.iat > now + leeway_secs {
+            return Err(TokenError::IssuedInFuture);
+        }
+        Ok(())
+    }
+}
+
 /// Validates a bare access token at time `now` (seconds since the Unix epoch).
 ///
 /// Order: shape, header (`alg` must be RS256), signature, payload, time claims, issuer, user.
@@ -104,7 +137,7 @@ pub(crate) fn validate(
     key: &VerificationKey,
     rules: &ValidationRules,
     now: f64,
-) -> Result<User, UnauthorizedReason> {
+) -> Result<Validated, UnauthorizedReason> {
     let invalid = UnauthorizedReason::InvalidToken;
     if token.len() > MAX_AUTHORIZATION_HEADER_LEN {
         return Err(invalid(TokenError::Malformed));
@@ -146,8 +179,11 @@ pub(crate) fn validate(
     match serde_json::from_slice::<UserClaims>(&payload) {
         Ok(claims) => {
             let registered = [&claims.exp, &claims.iat, &claims.nbf, &claims.iss];
-            check_registered_claims(registered, rules, now).map_err(invalid)?;
-            Ok(User::from(claims))
+            let times = check_registered_claims(registered, rules, now).map_err(invalid)?;
+            Ok(Validated {
+                user: User::from(claims),
+                times,
+            })
         }
         Err(user_error) => {
             let registered = serde_json::from_slice::<RegisteredClaims>(&payload)
@@ -182,26 +218,20 @@ fn decode_segment(segment: &[u8]) -> Result<Vec<u8>, UnauthorizedReason> {
         .map_err(|_| UnauthorizedReason::InvalidToken(TokenError::Malformed))
 }
 
-/// Checks `[exp, iat, nbf, iss]` against the rules at time `now`.
+/// Checks `[exp, iat, nbf, iss]` against the rules at time `now`; returns the time claims.
 fn check_registered_claims(
     [exp, iat, nbf, iss]: [&Option<Value>; 4],
     rules: &ValidationRules,
     now: f64,
-) -> Result<(), TokenError> {
-    let exp = numeric_date("exp", exp)?.ok_or_else(|| missing("exp"))?;
-    let iat = numeric_date("iat", iat)?.ok_or_else(|| missing("iat"))?;
-    let nbf = numeric_date("nbf", nbf)?;
-    if now > exp + rules.leeway_secs {
-        return Err(TokenError::Expired);
-    }
-    if nbf.is_some_and(|nbf| nbf > now + rules.leeway_secs) {
-        return Err(TokenError::NotYetValid);
-    }
-    if iat > now + rules.leeway_secs {
-        return Err(TokenError::IssuedInFuture);
-    }
+) -> Result<TimeClaims, TokenError> {
+    let times = TimeClaims {
+        exp: numeric_date("exp", exp)?.ok_or_else(|| missing("exp"))?,
+        iat: numeric_date("iat", iat)?.ok_or_else(|| missing("iat"))?,
+        nbf: numeric_date("nbf", nbf)?,
+    };
+    times.check(rules.leeway_secs, now)?;
     match iss {
-        Some(Value::String(iss)) if *iss == rules.issuer => Ok(()),
+        Some(Value::String(iss)) if *iss == rules.issuer => Ok(times),
         Some(Value::String(_)) => Err(TokenError::WrongIssuer {
             expected: rules.issuer.clone(),
         }),

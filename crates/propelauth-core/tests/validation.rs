@@ -312,11 +312,11 @@ fn user_serializes_with_fastapi_names_and_reads_both_name_sets() {
     assert_eq!(json["active_org_id"], serde_json::Value::Null);
 
     let round_trip: User = serde_json::from_value(json).unwrap();
-    assert_eq!(round_trip, user);
+    assert_eq!(round_trip, *user);
 
     let from_claims: User =
         serde_json::from_value(serde_json::Value::Object(full_token().claims().clone())).unwrap();
-    assert_eq!(from_claims, user);
+    assert_eq!(from_claims, *user);
 
     let member: OrgMemberInfo =
         serde_json::from_value(serde_json::to_value(user.get_org("org-a")).unwrap()).unwrap();

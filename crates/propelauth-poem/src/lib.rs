@@ -59,6 +59,7 @@ pub mod openapi;
 
 use std::fmt;
 use std::ops::Deref;
+use std::sync::Arc;
 
 use poem::error::ResponseError;
 use poem::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
@@ -141,8 +142,11 @@ impl<'a> FromRequest<'a> for PropelAuth {
 }
 
 /// `require_user`: extracts the [`User`] or answers 401.
+///
+/// The user is shared with the token cache (an `Arc`, so handing it over copies nothing); it
+/// derefs to [`User`], and `Json(user)` serializes it like the `User` itself.
 #[derive(Debug, Clone)]
-pub struct RequireUser(pub User);
+pub struct RequireUser(pub Arc<User>);
 
 impl Deref for RequireUser {
     type Target = User;
@@ -165,7 +169,7 @@ impl<'a> FromRequest<'a> for RequireUser {
 /// `optional_user`: the [`User`] when the request carries a valid token, `None` otherwise.
 /// Never a 401; a 500 only when PropelAuth is not installed.
 #[derive(Debug, Clone)]
-pub struct OptionalUser(pub Option<User>);
+pub struct OptionalUser(pub Option<Arc<User>>);
 
 impl<'a> FromRequest<'a> for OptionalUser {
     async fn from_request(request: &'a Request, _: &mut RequestBody) -> poem::Result<Self> {

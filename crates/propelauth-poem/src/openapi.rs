@@ -60,6 +60,7 @@
 //! `WWW-Authenticate`) before any checker runs. Here the whole header goes to core.
 
 use std::ops::Deref;
+use std::sync::Arc;
 
 use poem::{FromRequest, Request, RequestBody};
 use poem_openapi::registry::{
@@ -97,7 +98,7 @@ fn register_scheme(registry: &mut Registry) {
 ///
 /// Documents the operation as requiring the [`SECURITY_SCHEME`] bearer token.
 #[derive(Debug, Clone)]
-pub struct BearerUser(pub User);
+pub struct BearerUser(pub Arc<User>);
 
 impl Deref for BearerUser {
     type Target = User;
@@ -136,7 +137,7 @@ impl<'a> ApiExtractor<'a> for BearerUser {
 ///
 /// Documents the operation as accepting the [`SECURITY_SCHEME`] bearer token or none.
 #[derive(Debug, Clone)]
-pub struct OptionalBearerUser(pub Option<User>);
+pub struct OptionalBearerUser(pub Option<Arc<User>>);
 
 impl<'a> ApiExtractor<'a> for OptionalBearerUser {
     const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];

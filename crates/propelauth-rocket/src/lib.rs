@@ -70,6 +70,7 @@ pub mod openapi;
 use std::fmt;
 use std::io::Cursor;
 use std::ops::Deref;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 pub use propelauth_core::{
@@ -140,9 +141,9 @@ pub fn init_auth_with_metadata(
 }
 
 /// The per-request cache: the guards' validation, once per request.
-struct Validation(Result<User, AuthError>);
+struct Validation(Result<Arc<User>, AuthError>);
 
-fn validation<'r>(request: &'r Request<'_>) -> &'r Result<User, AuthError> {
+fn validation<'r>(request: &'r Request<'_>) -> &'r Result<Arc<User>, AuthError> {
     &request
         .local_cache(|| {
             // The first value, as on every framework. Rocket 0.5 keeps header values as
@@ -202,8 +203,11 @@ fn abort_on_setup_problem(rocket: &Rocket<Ignite>) -> bool {
 /// [`catchers()`]).
 ///
 /// As `Option<RequireUser>`, it is `optional_user`.
+///
+/// The user is shared with the token cache (an `Arc`, so handing it over copies nothing); it
+/// derefs to [`User`], and `Json(user)` serializes it like the `User` itself.
 #[derive(Debug, Clone)]
-pub struct RequireUser(pub User);
+pub struct RequireUser(pub Arc<User>);
 
 impl Deref for RequireUser {
     type Target = User;
@@ -215,7 +219,7 @@ impl Deref for RequireUser {
 
 impl RequireUser {
     /// The user.
-    pub fn into_inner(self) -> User {
+    pub fn into_inner(self) -> Arc<User> {
         self.0
     }
 }
@@ -241,7 +245,7 @@ impl Sentinel for RequireUser {
 /// `optional_user`: the [`User`] when the request carries a valid token, `None` otherwise.
 /// Never a 401. Same as `Option<RequireUser>`.
 #[derive(Debug, Clone)]
-pub struct OptionalUser(pub Option<User>);
+pub struct OptionalUser(pub Option<Arc<User>>);
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for OptionalUser {

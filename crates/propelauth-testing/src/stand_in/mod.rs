@@ -226,9 +226,9 @@ impl StandInBuilder {
                 tenant_host: tenant_host_of(&self.auth_url),
                 api_key: self.api_key,
                 auth_url: self.auth_url,
-                verifier_key_pem: self.verifier_key_pem,
                 metadata_shape: self.metadata_shape,
             },
+            verifier_key_pem: Mutex::new(self.verifier_key_pem),
             requests: Mutex::default(),
             overrides: Mutex::default(),
         });
@@ -319,6 +319,28 @@ impl StandIn {
     pub fn clear_requests(&self) {
         lock(&self.shared.requests).clear();
     }
+
+    /// Serves `pem` in the verification metadata from now on: the project rotated its signing key
+    /// (for example to [`OTHER_PUBLIC_KEY_PEM`](crate::OTHER_PUBLIC_KEY_PEM), whose tokens
+    /// [`TokenVariant::WrongKey`](crate::TokenVariant::WrongKey) signs).
+    pub fn set_verifier_key_pem(&self, pem: impl Into<String>) {
+        *lock(&self.shared.verifier_key_pem) = pem.into();
+    }
+
+    /// The PEM served as `verifier_key_pem` now.
+    pub fn verifier_key_pem(&self) -> String {
+        lock(&self.shared.verifier_key_pem).clone()
+    }
+
+    /// How many metadata fetches (`GET /api/v1/token_verification_metadata`) were received.
+    pub fn metadata_fetches(&self) -> usize {
+        lock(&self.shared.requests)
+            .iter()
+            .filter(|request| {
+                request.method == "GET" && request.path == TOKEN_VERIFICATION_METADATA_PATH
+            })
+            .count()
+    }
 }
 
 impl fmt::Debug for StandIn {
@@ -348,13 +370,14 @@ struct Config {
     api_key: String,
     auth_url: String,
     tenant_host: String,
-    verifier_key_pem: String,
     metadata_shape: MetadataShape,
 }
 
 /// State shared between the [`StandIn`] handle and the request threads.
 struct Shared {
     config: Config,
+    /// The key served by the metadata endpoint (switchable at run time).
+    verifier_key_pem: Mutex<String>,
     requests: Mutex<Vec<RecordedRequest>>,
     overrides: Mutex<Overrides>,
 }
@@ -363,9 +386,11 @@ impl Shared {
     /// The answer to a fully read request: an override if one matches, else the built-in route.
     fn response_for(&self, request: &RecordedRequest) -> CannedResponse {
         let key = route_key(&request.method, &request.path);
-        lock(&self.overrides)
-            .take(&key)
-            .unwrap_or_else(|| route(&self.config, request))
+        let overridden = lock(&self.overrides).take(&key);
+        overridden.unwrap_or_else(|| {
+            let verifier_key_pem = lock(&self.verifier_key_pem).clone();
+            route(&self.config, &verifier_key_pem, request)
+        })
     }
 }
 
@@ -514,7 +539,7 @@ fn send(request: tiny_http::Request, canned: CannedResponse) {
 /// The built-in endpoints: the verification metadata and the backend API. Known endpoints
 /// check the API key (401) and the tenant header (404), as PropelAuth's service does;
 /// unknown paths are 404.
-fn route(config: &Config, request: &RecordedRequest) -> CannedResponse {
+fn route(config: &Config, verifier_key_pem: &str, request: &RecordedRequest) -> CannedResponse {
     let is_metadata = request.method == "GET" && request.path == TOKEN_VERIFICATION_METADATA_PATH;
     let backend_route = backend::find(request);
     if !is_metadata && backend_route.is_none() {
@@ -529,7 +554,7 @@ fn route(config: &Config, request: &RecordedRequest) -> CannedResponse {
     }
     match backend_route {
         Some((handler, captured)) => handler(request, &captured),
-        None => CannedResponse::json(200, &config.metadata_shape.body(&config.verifier_key_pem)),
+        None => CannedResponse::json(200, &config.metadata_shape.body(verifier_key_pem)),
     }
 }
 

@@ -1,0 +1,132 @@
+//! The validated-token cache: a token seen and accepted before is answered without a second
+//! RSA check.
+//!
+//! - Keyed by the token's exact bytes. The map hashes them to find a slot, then compares the
+//!   whole stored token with the presented one, so a hash collision can never answer with
+//!   another token's user.
+//! - Bounded by a number of entries ([`quick_cache`]: sharded, S3-FIFO-like eviction, a read
+//!   lock per lookup), so memory stays bounded whatever traffic arrives. Only accepted tokens
+//!   are inserted, so an attacker cannot fill it without valid tokens.
+//! - An entry remembers the key generation it was verified under: a hit under another
+//!   generation is a miss, so a validation that raced a key change can never resurrect a
+//!   token of the old key. A key change also empties the cache.
+//! - An entry keeps the token's time claims, re-checked by the caller on every hit.
+
+use std::sync::Arc;
+
+use crate::token::TimeClaims;
+use crate::user::User;
+
+/// Default number of entries ([`AuthOptions::token_cache_capacity`](crate::AuthOptions::token_cache_capacity)).
+pub const DEFAULT_TOKEN_CACHE_CAPACITY: usize = 10_000;
+
+/// Shards are a power of two with at least this many entries each (below it, fewer shards).
+const MIN_ENTRIES_PER_SHARD: usize = 32;
+
+/// A token accepted earlier.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedToken {
+    pub(crate) user: Arc<User>,
+    pub(crate) times: TimeClaims,
+    pub(crate) key_generation: u64,
+}
+
+/// The bounded map from token bytes to [`CachedToken`]; `None` when the capacity is 0.
+pub(crate) struct TokenCache {
+    entries: Option<quick_cache::sync::Cache<Box<[u8]>, CachedToken>>,
+    capacity: usize,
+}
+
+impl std::fmt::Debug for TokenCache {
+    /// Never shows the tokens.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("capacity", &self.capacity)
+            .field("entries", &self.len())
+            .finish()
+    }
+}
+
+impl TokenCache {
+    /// A cache of at most `capacity` entries; 0 turns it off.
+    pub(crate) fn new(capacity: usize) -> Self {
+        if capacity == 0 {
+            return Self {
+                entries: None,
+                capacity,
+            };
+        }
+        // quick_cache gives every shard `ceil(capacity / shards)` entries, which can add up
+        // to more than asked: choose the shard count here and round the total down to a
+        // multiple of it, so the bound holds exactly (losing fewer entries than shards).
+        let parallelism = std::thread::available_parallelism().map_or(1, usize::from);
+        let mut shards = (parallelism * 4).next_power_of_two();
+        while shards > 1 && capacity / shards < MIN_ENTRIES_PER_SHARD {
+            shards /= 2;
+        }
+        let bound = (capacity / shards) * shards;
+        let options = quick_cache::OptionsBuilder::new()
+            .shards(shards)
+            .estimated_items_capacity(bound)
+            .weight_capacity(bound as u64)
+            .build();
+        let entries = match options {
+            Ok(options) => quick_cache::sync::Cache::with_options(
+                options,
+                quick_cache::UnitWeighter,
+                quick_cache::DefaultHashBuilder::default(),
+                quick_cache::sync::DefaultLifecycle::default(),
+            ),
+            // The options above are always valid; should quick_cache ever refuse them, its
+            // own default sharding still bounds the cache.
+            Err(_) => quick_cache::sync::Cache::new(bound),
+        };
+        Self {
+            entries: Some(entries),
+            capacity,
+        }
+    }
+
+    /// Whether the cache is on.
+    pub(crate) fn is_enabled(&self) -> bool {
+        self.entries.is_some()
+    }
+
+    /// The configured capacity.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// The entry for exactly these bytes, if any.
+    pub(crate) fn get(&self, token: &[u8]) -> Option<CachedToken> {
+        self.entries.as_ref()?.get(token)
+    }
+
+    /// Remembers an accepted token (evicting another entry when full).
+    pub(crate) fn insert(&self, token: &[u8], entry: CachedToken) {
+        if let Some(entries) = &self.entries {
+            entries.insert(Box::from(token), entry);
+        }
+    }
+
+    /// Forgets one token (it expired).
+    pub(crate) fn remove(&self, token: &[u8]) {
+        if let Some(entries) = &self.entries {
+            entries.remove(token);
+        }
+    }
+
+    /// Forgets every token.
+    pub(crate) fn clear(&self) {
+        if let Some(entries) = &self.entries {
+            entries.clear();
+        }
+    }
+
+    /// Entries held now.
+    pub(crate) fn len(&self) -> usize {
+        self.entries
+            .as_ref()
+            .map_or(0, quick_cache::sync::Cache::len)
+    }
+}

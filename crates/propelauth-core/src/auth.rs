@@ -631,9 +631,11 @@ fn refresh_failure_kind(error: &InitError) -> (&'static str, Option<u16>) {
         InitError::Network { .. } => ("network", None),
         InitError::InvalidMetadata { .. } => ("invalid_metadata", None),
         InitError::InvalidPublicKey { .. } => ("invalid_public_key", None),
-        InitError::InvalidUrl { .. } | InitError::InvalidBackendBaseUrl { .. } => {
-            ("invalid_configuration", None)
-        }
+        InitError::InvalidUrl { .. }
+        | InitError::InvalidBackendBaseUrl { .. }
+        | InitError::MissingVariable { .. }
+        | InitError::InvalidVariable { .. }
+        | InitError::VariableNotUnicode { .. } => ("invalid_configuration", None),
     }
 }
 

@@ -333,12 +333,43 @@ impl AuthError {
     }
 }
 
-/// Why [`init_auth`](crate::init_auth) (or a metadata refresh) failed.
+/// Why [`init_auth`](crate::init_auth) (or a metadata refresh, or
+/// [`init_auth_from_env`](crate::init_auth_from_env)) failed.
 ///
-/// None of the messages contain the API key.
-#[derive(Debug, thiserror::Error)]
+/// None of the messages contain the API key. `Debug` prints the message and its causes, so
+/// that `fn main() -> Result<(), InitError>` (which prints the error with `Debug`) shows a
+/// sentence to act on:
+///
+/// ```
+/// let error = propelauth_core::InitError::MissingVariable { name: "PROPELAUTH_API_KEY" };
+/// assert!(format!("{error:?}").starts_with("PROPELAUTH_API_KEY is not set: set it to"));
+/// ```
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum InitError {
+    /// A required environment variable ([`init_auth_from_env`](crate::init_auth_from_env))
+    /// is unset or blank.
+    #[error("{name} is not set: {}", crate::env::missing_variable_hint(.name))]
+    MissingVariable {
+        /// The variable, e.g. `PROPELAUTH_API_KEY`.
+        name: &'static str,
+    },
+    /// An environment variable's value does not parse.
+    #[error("invalid {name}={value:?}: expected {expected}")]
+    InvalidVariable {
+        /// The variable, e.g. `PROPELAUTH_DEBUG`.
+        name: &'static str,
+        /// Its value (never the API key's: that one is not parsed).
+        value: String,
+        /// What it should be.
+        expected: &'static str,
+    },
+    /// An environment variable's value is not UTF-8 (the value is not shown).
+    #[error("{name} is not valid UTF-8: set it to a plain text value")]
+    VariableNotUnicode {
+        /// The variable.
+        name: &'static str,
+    },
     /// The auth URL does not parse or has no host.
     #[error(
         "Invalid URL {url:?}: expected your PropelAuth auth URL with a host, \
@@ -419,4 +450,29 @@ pub enum InitError {
         /// What was wrong.
         reason: String,
     },
+}
+
+impl fmt::Debug for InitError {
+    /// The message, then each cause that the message does not already include, one per
+    /// line: what `main` prints when it returns the error.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = self.to_string();
+        f.write_str(&message)?;
+        let mut shown = message;
+        let mut cause = std::error::Error::source(self);
+        let mut first = true;
+        while let Some(error) = cause {
+            let text = error.to_string();
+            if !shown.contains(&text) {
+                if first {
+                    f.write_str("\n\nCaused by:")?;
+                    first = false;
+                }
+                write!(f, "\n    {text}")?;
+                shown.push_str(&text);
+            }
+            cause = error.source();
+        }
+        Ok(())
+    }
 }

@@ -56,6 +56,7 @@ mod auth;
 mod backend;
 mod clock;
 mod crypto;
+pub mod env;
 mod error;
 mod key_refresh;
 mod metrics;
@@ -87,6 +88,7 @@ pub use auth::{
 pub use backend::TransportError;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::install_jsonwebtoken_crypto_provider;
+pub use env::init_auth_from_env;
 pub use error::{
     AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,
     UnauthorizedReason,
@@ -105,3 +107,8 @@ pub use user::{LoginMethod, SamlProvider, SocialProvider, User};
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/operations.md")]
 struct OperationsDoctests;
+
+/// The example of this crate's README (shown on crates.io), compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -16,7 +16,7 @@
 use std::env::VarError;
 use std::time::Duration;
 
-use crate::{Auth, AuthOptions, InitError};
+use crate::{AuthOptions, InitError};
 
 /// `PROPELAUTH_AUTH_URL`: your project's auth URL, e.g. `https://auth.example.com`.
 pub const AUTH_URL: &str = "PROPELAUTH_AUTH_URL";
@@ -37,24 +37,6 @@ pub const KEY_REFRESH_MIN_INTERVAL_SECS: &str = "PROPELAUTH_KEY_REFRESH_MIN_INTE
 /// it is.
 pub fn auth_url_is_set() -> bool {
     matches!(read(&process_env, AUTH_URL), Ok(Some(_)) | Err(_))
-}
-
-/// Initializes from the environment: [`AuthOptions::from_env`], then
-/// [`init`](AuthOptions::init) (a blocking fetch of the verification metadata).
-///
-/// ```no_run
-/// fn main() -> Result<(), propelauth_core::InitError> {
-///     // PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY must be set.
-///     let auth = propelauth_core::init_auth_from_env()?;
-///     # let _ = auth;
-///     Ok(())
-/// }
-/// ```
-///
-/// When `main` returns the error, it prints as a sentence to act on, e.g.
-/// `Error: PROPELAUTH_API_KEY is not set: set it to the backend API key ...`.
-pub fn init_auth_from_env() -> Result<Auth, InitError> {
-    AuthOptions::from_env()?.init()
 }
 
 impl AuthOptions {

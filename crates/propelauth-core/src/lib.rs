@@ -88,7 +88,6 @@ pub use auth::{
 pub use backend::TransportError;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::install_jsonwebtoken_crypto_provider;
-pub use env::init_auth_from_env;
 pub use error::{
     AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,
     UnauthorizedReason,
@@ -102,6 +101,24 @@ pub use rejection::{
 pub use token::{MAX_AUTHORIZATION_HEADER_LEN, bearer_token};
 pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub use user::{LoginMethod, SamlProvider, SocialProvider, User};
+
+/// Initializes from the environment (see [`env`]): [`AuthOptions::from_env`], then
+/// [`init`](AuthOptions::init) (a blocking fetch of the verification metadata).
+///
+/// ```no_run
+/// fn main() -> Result<(), propelauth_core::InitError> {
+///     // PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY must be set.
+///     let auth = propelauth_core::init_auth_from_env()?;
+///     # let _ = auth;
+///     Ok(())
+/// }
+/// ```
+///
+/// When `main` returns the error, it prints as a sentence to act on, e.g.
+/// `Error: PROPELAUTH_API_KEY is not set: set it to the backend API key ...`.
+pub fn init_auth_from_env() -> Result<Auth, InitError> {
+    AuthOptions::from_env()?.init()
+}
 
 /// The examples of `docs/operations.md`, compiled and run as doctests.
 #[cfg(doctest)]

@@ -192,11 +192,12 @@ impl Development {
     pub fn banner(&self) -> String {
         let line = "=".repeat(78);
         let mut banner = format!(
-            "{WARNING}\n{line}\nPropelAuth tokens are checked against a local stand-in of the auth \
-             service ({}),\nwhich trusts a test signing key published with propelauth-testing: \
-             anyone can mint\ntokens for it. In production, set PROPELAUTH_AUTH_URL and \
-             PROPELAUTH_API_KEY and\ninitialize with init_auth_from_env().\n\nSample users \
-             (tokens valid {} h; org Acme is {ACME_ORG_ID}):\n",
+            "{WARNING}\n{line}\n\
+             PropelAuth tokens are checked against a local stand-in of the auth service at\n\
+             {}, which trusts a test signing key published with\n\
+             propelauth-testing: anyone can mint tokens for it. In production, set\n\
+             PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY and initialize with init_auth_from_env().\n\n\
+             Sample users (tokens valid {} h; org Acme is {ACME_ORG_ID}):\n",
             self.stand_in.base_url(),
             SAMPLE_TOKEN_LIFETIME_SECS / 3600,
         );

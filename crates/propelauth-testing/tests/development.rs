@@ -74,7 +74,7 @@ fn the_banner_warns_first_and_exports_one_line_per_token() {
         assert!(banner.lines().any(|shown| shown == line), "{banner}");
     }
     // Short enough to read: the tokens are the only long lines.
-    let long_lines = banner.lines().filter(|line| line.len() > 100).count();
+    let long_lines = banner.lines().filter(|line| line.len() > 90).count();
     assert_eq!(long_lines, development.sample_tokens().len(), "{banner}");
 }
 

@@ -1,16 +1,19 @@
-//! The example routes (examples.md) on actix-web, documented with utoipa: `/openapi.json`
-//! and Swagger UI at `/docs`.
+//! The example server's app on actix-web: the example routes, documented with utoipa
+//! (`/openapi.json`, and Swagger UI at `/docs`). The binary `actix` serves it
+//! (`cargo run --bin actix`); the conformance suite drives [`routes`] in process.
+#![deny(missing_docs)]
 
 use std::sync::Arc;
 
 use actix_web::{HttpResponse, ResponseError, get, web};
+use propelauth_actix::api::FetchUsersInOrgOptions;
 use propelauth_actix::openapi::BearerAuth;
 use propelauth_actix::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
+use propelauth_example_support::BACKEND_FAILURE_DETAIL;
 
 /// The OpenAPI document of the example routes: each route that takes the user lists the
 /// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security`.
@@ -183,8 +186,8 @@ async fn billing_and_reports(auth: PropelAuth, user: RequireUser, org_id: OrgId)
     Ok(web::Json(org.clone()))
 }
 
-/// The org's users from the backend API, for its members. The blocking call runs on tokio's
-/// blocking pool, never on the async workers.
+/// The org's users from the backend API, for its members: the async twin of the call
+/// (`auth.nonblocking()`), so no async worker waits on the network.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/users",
@@ -202,9 +205,9 @@ async fn org_users(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> HttpRe
     if let Err(forbidden) = auth.require_org_member(&user, &org_id) {
         return AuthRejection::from(forbidden).error_response();
     }
-    let org_id = org_id.into_inner();
     match auth
-        .spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+        .nonblocking()
+        .fetch_users_in_org(&org_id, &FetchUsersInOrgOptions::default())
         .await
     {
         Ok(page) => HttpResponse::Ok().json(page),

@@ -1,5 +1,7 @@
-//! The example routes (examples.md) on axum, documented with utoipa: `/openapi.json` and
-//! Swagger UI at `/docs`.
+//! The example server's app on axum: the example routes, documented with utoipa
+//! (`/openapi.json`, and Swagger UI at `/docs`). The binary `axum` serves it
+//! (`cargo run --bin axum`); the conformance suite drives [`router`] in process.
+#![deny(missing_docs)]
 
 use std::sync::Arc;
 
@@ -8,11 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use propelauth_axum::api::{ApiError, FetchUsersInOrgOptions, Page, UserMetadata};
 use propelauth_axum::openapi::BearerAuth;
 use propelauth_axum::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
-use propelauth_core::api::{ApiError, Page, UserMetadata};
-
-use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
+use propelauth_example_support::BACKEND_FAILURE_DETAIL;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -199,8 +200,8 @@ async fn billing_and_reports(
     Ok(Json(org.clone()))
 }
 
-/// The org's users from the backend API, for its members. The blocking call runs on tokio's
-/// blocking pool, never on the async workers.
+/// The org's users from the backend API, for its members: the async twin of the call
+/// (`auth.nonblocking()`), so no async worker waits on the network.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/users",
@@ -221,7 +222,8 @@ async fn org_users(
     auth.require_org_member(&user, &org_id)
         .map_err(|forbidden| AuthRejection::from(forbidden).into_response())?;
     let page = auth
-        .spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+        .nonblocking()
+        .fetch_users_in_org(&org_id, &FetchUsersInOrgOptions::default())
         .await
         .map_err(backend_failure)?;
     Ok(Json(page))

@@ -1,48 +1,41 @@
-//! The example server on axum: `cargo run -p propelauth-examples --bin axum`.
+//! The example server on axum: `cargo run --bin axum`.
 //!
-//! Without `PROPELAUTH_AUTH_URL` it runs in development mode against the embedded stand-in of
-//! the auth service and prints sample tokens and curl lines (see examples.md).
+//! With `PROPELAUTH_AUTH_URL` and `PROPELAUTH_API_KEY` set, it initializes for that project
+//! (`init_auth_from_env`). Without them it runs in development mode: a local stand-in of the
+//! auth service, sample tokens and `curl` lines printed before serving.
 
-use std::process::ExitCode;
+use std::error::Error;
 
-use propelauth_axum::PropelAuth;
-use propelauth_examples::{axum_app, development_banner, listen_address_from_env, setup_from_env};
+use propelauth_axum::development::samples::ACME_ORG_ID;
+use propelauth_axum::{PropelAuth, env};
+use propelauth_example_support::{ServeError, listen_address_from_env, try_it};
 
-fn main() -> ExitCode {
-    // Initialization makes a blocking HTTP call: do it before the async runtime starts.
-    let (setup, address) =
-        match setup_from_env().and_then(|setup| Ok((setup, listen_address_from_env()?))) {
-            Ok(ready) => ready,
-            Err(error) => {
-                eprintln!("error: {error}");
-                return ExitCode::FAILURE;
-            }
-        };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the tokio runtime: {error}");
-            return ExitCode::FAILURE;
-        }
+fn main() -> Result<(), Box<dyn Error>> {
+    let address = listen_address_from_env()?;
+    // The example falls back to development mode so that `cargo run` works without an
+    // account. Your own app should choose at compile time instead (a cargo feature), so that
+    // a production build can never start in development mode.
+    let development = !env::auth_url_is_set();
+    // Both make a blocking HTTP call: before the async runtime starts.
+    let auth: PropelAuth = if development {
+        propelauth_axum::development::start()? // prints the banner and the sample tokens
+    } else {
+        propelauth_axum::init_auth_from_env()?
     };
-    let served = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(address).await?;
-        let base_url = format!("http://{}", listener.local_addr()?);
-        if setup.is_development() {
-            println!("{}", development_banner(&base_url));
+
+    let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Runtime)?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|source| ServeError::Bind { address, source })?;
+        let base_url = format!("http://{}", listener.local_addr().unwrap_or(address));
+        if development {
+            println!("{}\n", try_it(&base_url, ACME_ORG_ID));
         }
         println!("axum example listening on {base_url}");
-        axum::serve(
-            listener,
-            axum_app::router(PropelAuth::from(setup.auth.clone())),
-        )
-        .await
-    });
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+        axum::serve(listener, propelauth_example_axum::router(auth))
+            .await
+            .map_err(ServeError::stopped)
+    })?;
+    Ok(())
 }

@@ -30,7 +30,7 @@
 //!
 //! # fn main() -> Result<(), propelauth_actix::InitError> {
 //! # let options = propelauth_testing::test_auth_options();
-//! // In production: `let auth = propelauth_actix::init_auth(auth_url, api_key)?;`
+//! // In production: `let auth = propelauth_actix::init_auth_from_env()?;`
 //! let auth = web::Data::new(PropelAuth::from_options(options)?);
 //! let app = App::new().app_data(auth.clone()).service(whoami).service(billing);
 //! # Ok(()) }
@@ -45,6 +45,12 @@
 //! With the feature `openapi`, the module `openapi` registers the `propelauth` bearer (JWT)
 //! security scheme in a utoipa document, for Swagger UI's Authorize button
 //! (see `docs/api-docs.md`).
+//!
+//! Every public item of `propelauth-core` is re-exported here (the backend API client's types
+//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`]), so an app
+//! depends on this crate alone. With the feature `development`, `development::start()` runs
+//! the app locally with no PropelAuth account (a stand-in of the auth service and sample
+//! tokens).
 #![deny(missing_docs)]
 // docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -9,7 +9,7 @@
 //! ```
 //! use propelauth_core::{init_auth_with_metadata, TokenVerificationMetadata};
 //! # let pem = propelauth_testing::TEST_PUBLIC_KEY_PEM;
-//! // In production: `let auth = propelauth_core::init_auth(auth_url, api_key)?;`
+//! // In production: `let auth = propelauth_core::init_auth_from_env()?;`
 //! let auth = init_auth_with_metadata(
 //!     "https://auth.example.com",
 //!     "my-api-key",

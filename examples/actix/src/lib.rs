@@ -5,13 +5,14 @@
 
 use std::sync::Arc;
 
+use actix_web::http::header::CONTENT_ENCODING;
 use actix_web::{HttpResponse, ResponseError, get, web};
 use propelauth_actix::api::FetchUsersInOrgOptions;
 use propelauth_actix::openapi::BearerAuth;
 use propelauth_actix::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::Config as SwaggerConfig;
 
 use propelauth_example_support::BACKEND_FAILURE_DETAIL;
 
@@ -51,8 +52,42 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(billing)
         .service(billing_and_reports)
         .service(org_users)
+        .service(openapi_json)
         .service(web::redirect("/docs", "/docs/"))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()));
+        .app_data(web::Data::new(Arc::new(SwaggerConfig::from("/openapi.json"))))
+        .service(swagger_ui);
+}
+
+/// The OpenAPI document.
+#[get("/openapi.json")]
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// Swagger UI's files, reading the document at `/openapi.json`.
+///
+/// Served through utoipa-swagger-ui's framework-neutral `serve`, not its `actix-web` feature:
+/// cargo unifies a dependency's features across the workspace, so that feature would make
+/// `cargo run --bin axum` compile actix-web as well. In an app of your own, the feature and
+/// `SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi())` do all of this
+/// (docs/api-docs.md).
+#[get("/docs/{file:.*}")]
+async fn swagger_ui(
+    file: web::Path<String>,
+    config: web::Data<Arc<SwaggerConfig<'static>>>,
+) -> HttpResponse {
+    match utoipa_swagger_ui::serve(&file, Arc::clone(&config)) {
+        Ok(Some(file)) => {
+            let mut response = HttpResponse::Ok();
+            response.content_type(file.content_type);
+            if file.gzpipped {
+                response.insert_header((CONTENT_ENCODING, "gzip"));
+            }
+            response.body(file.bytes.into_owned())
+        }
+        Ok(None) => HttpResponse::NotFound().finish(),
+        Err(error) => HttpResponse::InternalServerError().body(error.to_string()),
+    }
 }
 
 /// Liveness check, no token.

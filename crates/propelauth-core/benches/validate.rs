@@ -59,6 +59,16 @@ fn auth_without_cache() -> Auth {
         .expect("the committed test key initializes core")
 }
 
+/// [`FIRST_SIGHT_TOKENS`] distinct typical tokens, signed once per run.
+fn fresh_tokens() -> &'static [String] {
+    static TOKENS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TOKENS.get_or_init(|| {
+        (0..FIRST_SIGHT_TOKENS)
+            .map(|index| token(1).claim("first_sight", json!(index)).sign())
+            .collect()
+    })
+}
+
 /// A realistic user token with `org_count` orgs, valid for the whole run.
 fn token(org_count: usize) -> TokenBuilder {
     realistic_token(org_count).expires_in(TOKEN_LIFETIME_SECS)
@@ -94,11 +104,9 @@ fn bench_cache(c: &mut Criterion) {
     group.bench_function("cache_hit_from_header", |b| {
         b.iter(|| auth.validate_authorization_header(Some(black_box(header.as_slice()))))
     });
-    // First sights: distinct tokens (the same claims, signed at different times), each seen
-    // once per pass; the cache is emptied between passes, outside the timing.
-    let fresh: Vec<Vec<u8>> = (0..FIRST_SIGHT_TOKENS)
-        .map(|index| bearer(&token(1).claim("first_sight", json!(index)).sign()))
-        .collect();
+    // First sights: distinct tokens (the same claims plus a counter), each seen once per
+    // pass; the cache is emptied between passes, outside the timing.
+    let fresh: Vec<Vec<u8>> = fresh_tokens().iter().map(|token| bearer(token)).collect();
     group.bench_function("first_sight_from_header", |b| {
         b.iter_custom(|iterations| first_sights(&auth, &fresh, iterations))
     });
@@ -210,6 +218,8 @@ fn bench_reference(c: &mut Criterion) {
         |token: &str| jsonwebtoken::decode::<serde_json::Value>(token, &decoding_key, &validation);
     decode(&typical).expect("jsonwebtoken accepts the typical token");
 
+    paired_first_sight_ratios(&key);
+
     let mut group = configure(c);
     group.bench_function("raw_rsa2048_verify", |b| {
         b.iter(|| key.verify_sig(black_box(message.as_bytes()), black_box(&signature)))
@@ -218,6 +228,69 @@ fn bench_reference(c: &mut Criterion) {
         b.iter(|| decode(black_box(&typical)))
     });
     group.finish();
+}
+
+/// First sight ÷ raw RSA check, measured in interleaved pairs over the same distinct tokens:
+/// each round validates all of them (cache emptied first), and checks all their signatures
+/// with the bare aws-lc key, alternating which goes first, so both see the same background
+/// load. Prints the median ratios (with the cache, and without it) and their quartiles.
+#[cfg(feature = "aws-lc-rs")]
+fn paired_first_sight_ratios(key: &aws_lc_rs::signature::ParsedPublicKey) {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    const ROUNDS: usize = 21;
+    let tokens = fresh_tokens();
+    let headers: Vec<Vec<u8>> = tokens.iter().map(|token| bearer(token)).collect();
+    let signed: Vec<(&str, Vec<u8>)> = tokens
+        .iter()
+        .map(|token| {
+            let (message, signature) = token.rsplit_once('.').expect("three segments");
+            (
+                message,
+                URL_SAFE_NO_PAD.decode(signature).expect("base64url"),
+            )
+        })
+        .collect();
+    let raw = || {
+        let started = Instant::now();
+        for (message, signature) in &signed {
+            black_box(key.verify_sig(black_box(message.as_bytes()), black_box(signature))).unwrap();
+        }
+        started.elapsed().as_secs_f64()
+    };
+    for (label, auth) in [
+        ("with the cache", auth()),
+        ("without the cache", auth_without_cache()),
+    ] {
+        let mut ratios: Vec<f64> = (0..ROUNDS)
+            .map(|round| {
+                let full = || {
+                    auth.clear_token_cache();
+                    let started = Instant::now();
+                    for header in &headers {
+                        black_box(auth.validate_authorization_header(Some(header))).unwrap();
+                    }
+                    started.elapsed().as_secs_f64()
+                };
+                if round % 2 == 0 {
+                    let full = full();
+                    full / raw()
+                } else {
+                    let raw = raw();
+                    full() / raw
+                }
+            })
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "first sight ÷ raw RSA check ({label}), median of {ROUNDS} paired rounds of \
+             {FIRST_SIGHT_TOKENS} tokens: {:.3} (quartiles {:.3} to {:.3})",
+            ratios[ROUNDS / 2],
+            ratios[ROUNDS / 4],
+            ratios[3 * ROUNDS / 4]
+        );
+    }
 }
 
 #[cfg(feature = "aws-lc-rs")]

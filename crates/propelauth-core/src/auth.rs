@@ -1,4 +1,5 @@
-//! Initialization and the auth handle every adapter wraps.
+//! Initialization and the auth handle every adapter wraps: validation (with the
+//! validated-token cache), org checks, and the key lifecycle.
 
 use std::fmt;
 use std::sync::Arc;

@@ -113,6 +113,16 @@ pub(crate) struct TimeClaims {
 }
 
 impl TimeClaims {
+    /// Claims with `exp` and `iat` and no `nbf`, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests(exp: f64, iat: f64) -> Self {
+        Self {
+            exp,
+            iat,
+            nbf: None,
+        }
+    }
+
     /// The time rules at time `now` with `leeway_secs`, in the order a fresh validation
     /// applies them: `exp`, then `nbf`, then `iat`.
     pub(crate) fn check(&self, leeway_secs: f64, now: f64) -> Result<(), TokenError> {

@@ -52,9 +52,11 @@ compile_error!(
 );
 
 pub mod api;
+mod api_key_auth;
 mod auth;
 mod backend;
 mod clock;
+mod credentials;
 mod crypto;
 mod error;
 mod key_refresh;
@@ -80,16 +82,22 @@ pub mod openapi {
 
 #[cfg(feature = "tokio")]
 pub use auth::init_auth_async;
+pub use api_key_auth::{
+    DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
+    OrgApiKey, PendingApiKeyCheck, RequestValidation,
+};
 pub use auth::{
     Auth, AuthOptions, DEFAULT_BACKEND_BASE_URL, DEFAULT_LEEWAY, TokenVerificationMetadata,
     init_auth, init_auth_with_metadata, tenant_host,
 };
 pub use backend::TransportError;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use credentials::{RequestCredentials, TokenSources};
 pub use crypto::install_jsonwebtoken_crypto_provider;
 pub use error::{
-    AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,
-    UnauthorizedReason,
+    ApiKeyError, AuthError, CredentialError, ForbiddenError, ForbiddenReason, InitError,
+    ServiceUnavailableError, ServiceUnavailableReason, TokenError, TokenSource,
+    TooManyRequestsError, UnauthorizedError, UnauthorizedReason,
 };
 pub use key_refresh::DEFAULT_KEY_REFRESH_MIN_INTERVAL;
 pub use metrics::AuthMetrics;
@@ -105,3 +113,13 @@ pub use user::{LoginMethod, SamlProvider, SocialProvider, User};
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/operations.md")]
 struct OperationsDoctests;
+
+/// The examples of `docs/token-sources.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/token-sources.md")]
+struct TokenSourcesDoctests;
+
+/// The examples of `docs/api-keys.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/api-keys.md")]
+struct ApiKeysDoctests;

@@ -53,6 +53,12 @@ pub(crate) fn bearer_credentials(header: Option<&[u8]>) -> Result<&[u8], Unautho
     Ok(credentials)
 }
 
+/// Whether a bearer credential has the shape of a JWT: three segments separated by dots.
+/// Anything else is an end-user API key candidate (where those are accepted).
+pub(crate) fn is_jwt_shaped(credential: &[u8]) -> bool {
+    credential.iter().filter(|&&byte| byte == b'.').count() == 2
+}
+
 /// Whether every byte is in `0x20..=0x7E`. Written without an early exit so that the
 /// compiler vectorizes it: a 1.5 KB header is checked in tens of nanoseconds.
 fn is_visible_ascii_or_space(bytes: &[u8]) -> bool {

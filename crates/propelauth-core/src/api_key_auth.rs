@@ -396,10 +396,9 @@ fn classify(result: Result<ValidatedApiKey, ApiError>, now: Duration) -> KeyAnsw
                 validated.user = user;
                 KeyAnswer::Org(Arc::new(OrgApiKey::new(org, validated)))
             }
-            (None, Some(user)) => KeyAnswer::Personal(Arc::new(user_of_personal_key(
-                user,
-                validated.metadata,
-            ))),
+            (None, Some(user)) => {
+                KeyAnswer::Personal(Arc::new(user_of_personal_key(user, validated.metadata)))
+            }
             (None, None) => KeyAnswer::Generic,
         },
         Err(ApiError::NotFound(_)) => KeyAnswer::Invalid(ApiKeyError::NotFound),

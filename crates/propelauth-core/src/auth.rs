@@ -7,15 +7,15 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 use serde::{Deserialize, Serialize};
 
-pub use crate::backend::DEFAULT_BACKEND_BASE_URL;
 use crate::api_key_auth::{
     ApiKeyAuth, DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL,
     DEFAULT_API_KEY_INVALID_CACHE_TTL, OrgApiKey, PendingApiKeyCheck, RequestValidation,
     accept_org_key, accept_personal_key,
 };
+pub use crate::backend::DEFAULT_BACKEND_BASE_URL;
 use crate::backend::{ApiKey, BackendConnection, BaseUrlOverride, Method, Request, SharedRefusal};
-use crate::credentials::{self, Found, RequestCredentials, TokenSources};
 use crate::clock::{Clock, SystemClock};
+use crate::credentials::{self, Found, RequestCredentials, TokenSources};
 use crate::crypto::{VerificationKey, install_jsonwebtoken_crypto_provider};
 use crate::error::{
     ApiKeyError, AuthError, ForbiddenError, InitError, TokenError, UnauthorizedError,
@@ -932,9 +932,7 @@ impl Auth {
         sources: &TokenSources,
         credentials: RequestCredentials<'_>,
     ) -> Option<Arc<User>> {
-        self.validate_request_async(sources, credentials)
-            .await
-            .ok()
+        self.validate_request_async(sources, credentials).await.ok()
     }
 
     /// The first half of [`validate_request`](Self::validate_request), for adapters: decides
@@ -953,7 +951,9 @@ impl Auth {
         self.inner.counters.validations.increment();
         let found = match credentials::find(sources, &credentials) {
             Ok(found) => found,
-            Err(reason) => return RequestValidation::Done(Err(self.unauthorized(reason, false).into())),
+            Err(reason) => {
+                return RequestValidation::Done(Err(self.unauthorized(reason, false).into()));
+            }
         };
         let token = match &found {
             Found::Header(credential)
@@ -1005,7 +1005,8 @@ impl Auth {
         match token::bearer_credentials(authorization) {
             Err(reason) => RequestValidation::Done(Err(self.unauthorized(reason, false).into())),
             Ok(credential) if token::is_jwt_shaped(credential) => {
-                let reason = UnauthorizedReason::InvalidApiKey(ApiKeyError::AccessTokenInsteadOfKey);
+                let reason =
+                    UnauthorizedReason::InvalidApiKey(ApiKeyError::AccessTokenInsteadOfKey);
                 RequestValidation::Done(Err(self.unauthorized(reason, false).into()))
             }
             Ok(credential) => self.start_api_key_check(credential, accept_org_key),

@@ -220,13 +220,16 @@ pub(crate) fn find<'a>(
     sources: &TokenSources,
     credentials: &RequestCredentials<'a>,
 ) -> Result<Found<'a>, UnauthorizedReason> {
-    if let Some(header) = credentials.authorization.filter(|header| !header.is_empty()) {
+    if let Some(header) = credentials
+        .authorization
+        .filter(|header| !header.is_empty())
+    {
         return token::bearer_credentials(Some(header)).map(Found::Header);
     }
-    if let (Some(name), Some(query)) = (sources.query.as_deref(), credentials.query) {
-        if let Some(value) = query_parameter(query, name)? {
-            return Ok(Found::Query(value));
-        }
+    if let (Some(name), Some(query)) = (sources.query.as_deref(), credentials.query)
+        && let Some(value) = query_parameter(query, name)?
+    {
+        return Ok(Found::Query(value));
     }
     if let Some(name) = sources.cookie.as_deref() {
         let value = credentials
@@ -428,9 +431,15 @@ mod tests {
     #[test]
     fn the_decoded_length_is_bounded_exactly() {
         let at_bound = "a".repeat(MAX_AUTHORIZATION_HEADER_LEN);
-        assert!(matches!(query(&format!("access_token={at_bound}")), Ok(Some(_))));
+        assert!(matches!(
+            query(&format!("access_token={at_bound}")),
+            Ok(Some(_))
+        ));
         let encoded = "%61".repeat(MAX_AUTHORIZATION_HEADER_LEN);
-        assert!(matches!(query(&format!("access_token={encoded}")), Ok(Some(_))));
+        assert!(matches!(
+            query(&format!("access_token={encoded}")),
+            Ok(Some(_))
+        ));
         let too_long = UnauthorizedReason::InvalidCredential(CredentialError::TooLong(
             TokenSource::QueryParameter,
         ));
@@ -438,10 +447,7 @@ mod tests {
             query(&format!("access_token={at_bound}a")),
             Err(too_long.clone())
         );
-        assert_eq!(
-            query(&format!("access_token={encoded}%61")),
-            Err(too_long)
-        );
+        assert_eq!(query(&format!("access_token={encoded}%61")), Err(too_long));
     }
 
     #[test]

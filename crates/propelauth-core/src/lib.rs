@@ -80,12 +80,12 @@ pub mod openapi {
 `Authorization: Bearer <token>`. Paste the token alone, without the word `Bearer`.";
 }
 
-#[cfg(feature = "tokio")]
-pub use auth::init_auth_async;
 pub use api_key_auth::{
     DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
     OrgApiKey, PendingApiKeyCheck, RequestValidation,
 };
+#[cfg(feature = "tokio")]
+pub use auth::init_auth_async;
 pub use auth::{
     Auth, AuthOptions, DEFAULT_BACKEND_BASE_URL, DEFAULT_LEEWAY, TokenVerificationMetadata,
     init_auth, init_auth_with_metadata, tenant_host,

@@ -130,10 +130,10 @@ where
         .build();
     match options {
         Ok(options) => quick_cache::sync::Cache::with_options(
-        options,
-        quick_cache::UnitWeighter,
-        quick_cache::DefaultHashBuilder::default(),
-        quick_cache::sync::DefaultLifecycle::default(),
+            options,
+            quick_cache::UnitWeighter,
+            quick_cache::DefaultHashBuilder::default(),
+            quick_cache::sync::DefaultLifecycle::default(),
         ),
         // The options above are always valid; should quick_cache ever refuse them, its
         // own default sharding still bounds the cache.

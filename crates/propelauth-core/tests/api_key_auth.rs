@@ -129,7 +129,10 @@ fn a_personal_key_yields_the_user_of_the_answer() {
     assert_eq!(user.last_name.as_deref(), Some("Lovelace"));
     assert_eq!(user.username.as_deref(), Some("ada"));
     assert_eq!(user.legacy_user_id.as_deref(), Some("legacy-42"));
-    assert_eq!(user.get_user_property("favorite_language"), Some(&json!("rust")));
+    assert_eq!(
+        user.get_user_property("favorite_language"),
+        Some(&json!("rust"))
+    );
     assert_eq!(user.metadata, Some(json!({"tier": "gold"})));
     assert!(user.is_at_least_role_in_org(ACME_ORG_ID, "Member"));
     assert!(user.has_permission_in_org(ACME_ORG_ID, "can_invite"));
@@ -146,7 +149,10 @@ fn a_personal_key_yields_the_user_of_the_answer() {
     let requests = stand_in.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].path, VALIDATE);
-    assert_eq!(requests[0].json, Some(json!({"api_key_token": "ada-key-0123"})));
+    assert_eq!(
+        requests[0].json,
+        Some(json!({"api_key_token": "ada-key-0123"}))
+    );
     // The user serializes with the login method, and reads back the same.
     let serialized = serde_json::to_value(&*user).unwrap();
     assert_eq!(
@@ -166,8 +172,16 @@ fn org_generic_and_unknown_keys_are_401_for_require_user() {
     let stand_in = StandIn::start().unwrap();
     let auth = options(&stand_in).debug(true).init().unwrap();
     let cases = [
-        (ORG_API_KEY, ApiKeyError::NotAPersonalKey, "Invalid API key: not a personal API key"),
-        (GENERIC_API_KEY, ApiKeyError::NotAPersonalKey, "Invalid API key: not a personal API key"),
+        (
+            ORG_API_KEY,
+            ApiKeyError::NotAPersonalKey,
+            "Invalid API key: not a personal API key",
+        ),
+        (
+            GENERIC_API_KEY,
+            ApiKeyError::NotAPersonalKey,
+            "Invalid API key: not a personal API key",
+        ),
         (
             "never-issued",
             ApiKeyError::NotFound,
@@ -178,16 +192,33 @@ fn org_generic_and_unknown_keys_are_401_for_require_user() {
         let error = require_user(&auth, key).unwrap_err();
         let rejection = error.rejection();
         assert_eq!(rejection.status, 401, "{key}");
-        assert_eq!(rejection.www_authenticate, Some(r#"Bearer error="invalid_token""#));
-        assert_eq!(rejection.body, propelauth_core::detail_body(message), "{key}");
+        assert_eq!(
+            rejection.www_authenticate,
+            Some(r#"Bearer error="invalid_token""#)
+        );
+        assert_eq!(
+            rejection.body,
+            propelauth_core::detail_body(message),
+            "{key}"
+        );
         assert_eq!(reason(error), UnauthorizedReason::InvalidApiKey(expected));
     }
     // Outside debug mode, the usual bytes.
     let quiet = options(&stand_in).init().unwrap();
-    let rejection = require_user(&quiet, "never-issued").unwrap_err().rejection();
+    let rejection = require_user(&quiet, "never-issued")
+        .unwrap_err()
+        .rejection();
     assert_eq!(
-        (rejection.status, rejection.body.as_ref(), rejection.www_authenticate),
-        (401, Rejection::UNAUTHORIZED_BODY, Some(r#"Bearer error="invalid_token""#))
+        (
+            rejection.status,
+            rejection.body.as_ref(),
+            rejection.www_authenticate
+        ),
+        (
+            401,
+            Rejection::UNAUTHORIZED_BODY,
+            Some(r#"Bearer error="invalid_token""#)
+        )
     );
     // A revoked key is unknown to the service.
     stand_in.add_api_key("revoked-soon", StandInApiKey::personal(ada()));
@@ -220,11 +251,13 @@ fn with_the_option_off_no_validation_calls_the_backend() {
         .unwrap_err()
         .rejection();
     assert_eq!(error.rejection(), before);
-    assert!(auth.optional_user_request(
-        &TokenSources::header_only(),
-        RequestCredentials::new(Some(header.as_bytes()))
-    )
-    .is_none());
+    assert!(
+        auth.optional_user_request(
+            &TokenSources::header_only(),
+            RequestCredentials::new(Some(header.as_bytes()))
+        )
+        .is_none()
+    );
     assert!(stand_in.requests().is_empty(), "{:#?}", stand_in.requests());
     assert_eq!(auth.metrics().api_key_backend_calls, 0);
     // Access tokens work as before, option on or off, without a backend call.
@@ -300,10 +333,18 @@ fn a_flood_of_one_bad_key_costs_one_call_per_short_ttl() {
     for _ in 0..1_000 {
         require_user(&auth, "bad-key-flood").unwrap_err();
     }
-    assert_eq!(stand_in.api_key_validations(), 2, "one more call after 10 s");
+    assert_eq!(
+        stand_in.api_key_validations(),
+        2,
+        "one more call after 10 s"
+    );
     assert_eq!(auth.metrics().rejections, 2_001);
     // A 400 (the service refusing the key's form) is a refusal too, and cached.
-    stand_in.respond("POST", VALIDATE, CannedResponse::json(400, &json!({"api_key_token": ["Invalid"]})));
+    stand_in.respond(
+        "POST",
+        VALIDATE,
+        CannedResponse::json(400, &json!({"api_key_token": ["Invalid"]})),
+    );
     for _ in 0..10 {
         assert_eq!(
             reason(require_user(&auth, "malformed-key").unwrap_err()),
@@ -349,25 +390,69 @@ fn backend_failures_are_503_never_401() {
     );
     let auth = options(&stand_in).init().unwrap();
     let debug = options(&stand_in).debug(true).init().unwrap();
-    assert_503(&auth, &debug, "key-500", &ServiceUnavailableReason::UnexpectedStatus(500));
-    let body = require_user(&debug, "key-500").unwrap_err().rejection().body;
+    assert_503(
+        &auth,
+        &debug,
+        "key-500",
+        &ServiceUnavailableReason::UnexpectedStatus(500),
+    );
+    let body = require_user(&debug, "key-500")
+        .unwrap_err()
+        .rejection()
+        .body;
     assert!(!body.contains("hunter2"), "{body}");
     // Any other 5xx is the same.
     stand_in.respond("POST", VALIDATE, CannedResponse::text(502, "bad gateway"));
-    let (auth, debug) = (options(&stand_in).init().unwrap(), options(&stand_in).debug(true).init().unwrap());
-    assert_503(&auth, &debug, "key-502", &ServiceUnavailableReason::UnexpectedStatus(502));
+    let (auth, debug) = (
+        options(&stand_in).init().unwrap(),
+        options(&stand_in).debug(true).init().unwrap(),
+    );
+    assert_503(
+        &auth,
+        &debug,
+        "key-502",
+        &ServiceUnavailableReason::UnexpectedStatus(502),
+    );
     // The backend refusing this backend's own API key is a misconfiguration: 503.
-    stand_in.respond("POST", VALIDATE, CannedResponse::json(401, &json!({"error": "unauthorized"})));
-    let (auth, debug) = (options(&stand_in).init().unwrap(), options(&stand_in).debug(true).init().unwrap());
-    assert_503(&auth, &debug, "key-401", &ServiceUnavailableReason::BackendApiKeyRejected);
+    stand_in.respond(
+        "POST",
+        VALIDATE,
+        CannedResponse::json(401, &json!({"error": "unauthorized"})),
+    );
+    let (auth, debug) = (
+        options(&stand_in).init().unwrap(),
+        options(&stand_in).debug(true).init().unwrap(),
+    );
+    assert_503(
+        &auth,
+        &debug,
+        "key-401",
+        &ServiceUnavailableReason::BackendApiKeyRejected,
+    );
     // A 2xx that describes nothing.
     stand_in.respond("POST", VALIDATE, CannedResponse::text(200, "<html>"));
-    let (auth, debug) = (options(&stand_in).init().unwrap(), options(&stand_in).debug(true).init().unwrap());
-    assert_503(&auth, &debug, "key-html", &ServiceUnavailableReason::MalformedAnswer);
+    let (auth, debug) = (
+        options(&stand_in).init().unwrap(),
+        options(&stand_in).debug(true).init().unwrap(),
+    );
+    assert_503(
+        &auth,
+        &debug,
+        "key-html",
+        &ServiceUnavailableReason::MalformedAnswer,
+    );
     // A 429 without a key's rate-limit details: the backend limits this integration.
     stand_in.respond("POST", VALIDATE, CannedResponse::text(429, "slow down"));
-    let (auth, debug) = (options(&stand_in).init().unwrap(), options(&stand_in).debug(true).init().unwrap());
-    assert_503(&auth, &debug, "key-429", &ServiceUnavailableReason::BackendRateLimited);
+    let (auth, debug) = (
+        options(&stand_in).init().unwrap(),
+        options(&stand_in).debug(true).init().unwrap(),
+    );
+    assert_503(
+        &auth,
+        &debug,
+        "key-429",
+        &ServiceUnavailableReason::BackendRateLimited,
+    );
     assert!(auth.metrics().api_key_unavailable >= 1);
 }
 
@@ -385,7 +470,10 @@ fn an_unreachable_or_slow_backend_is_503() {
             .unwrap()
     };
     let error = require_user(&down(false), "some-key").unwrap_err();
-    assert_eq!(error.rejection().body, r#"{"detail":"Service Unavailable"}"#);
+    assert_eq!(
+        error.rejection().body,
+        r#"{"detail":"Service Unavailable"}"#
+    );
     let detailed = require_user(&down(true), "some-key").unwrap_err();
     let ServiceUnavailableReason::Unreachable(why) = unavailable(&detailed) else {
         panic!("{detailed:?}");
@@ -408,7 +496,12 @@ fn an_unreachable_or_slow_backend_is_503() {
         panic!("{error:?}");
     };
     assert!(why.contains("timed out"), "{why}");
-    assert!(error.rejection().body.starts_with(r#"{"detail":"Service Unavailable: "#));
+    assert!(
+        error
+            .rejection()
+            .body
+            .starts_with(r#"{"detail":"Service Unavailable: "#)
+    );
 }
 
 #[test]
@@ -418,12 +511,22 @@ fn an_outage_is_remembered_for_one_second_only() {
     let auth = with_clock(&stand_in, &clock);
     stand_in.respond_once("POST", VALIDATE, CannedResponse::text(503, "maintenance"));
     for _ in 0..20 {
-        assert_eq!(require_user(&auth, PERSONAL_API_KEY).unwrap_err().status(), 503);
+        assert_eq!(
+            require_user(&auth, PERSONAL_API_KEY).unwrap_err().status(),
+            503
+        );
     }
-    assert_eq!(stand_in.api_key_validations(), 1, "requests share the outcome");
+    assert_eq!(
+        stand_in.api_key_validations(),
+        1,
+        "requests share the outcome"
+    );
     clock.advance(Duration::from_millis(1_001));
     // The backend is back: the next request asks and succeeds, the key was not dropped.
-    assert_eq!(require_user(&auth, PERSONAL_API_KEY).unwrap().user_id, OWNER_USER_ID);
+    assert_eq!(
+        require_user(&auth, PERSONAL_API_KEY).unwrap().user_id,
+        OWNER_USER_ID
+    );
     assert_eq!(stand_in.api_key_validations(), 2);
 }
 
@@ -431,7 +534,11 @@ fn an_outage_is_remembered_for_one_second_only() {
 fn a_key_over_its_own_rate_limit_is_429_with_retry_after() {
     let stand_in = StandIn::start().unwrap();
     let clock = Arc::new(ManualClock::starting_now());
-    let auth = options(&stand_in).clock(clock.clone()).debug(true).init().unwrap();
+    let auth = options(&stand_in)
+        .clock(clock.clone())
+        .debug(true)
+        .init()
+        .unwrap();
     stand_in.respond_once(
         "POST",
         VALIDATE,
@@ -451,18 +558,30 @@ fn a_key_over_its_own_rate_limit_is_429_with_retry_after() {
     );
     // Remembered until the wait is over, the Retry-After counting down.
     clock.advance(Duration::from_secs(10));
-    let again = require_user(&auth, PERSONAL_API_KEY).unwrap_err().rejection();
+    let again = require_user(&auth, PERSONAL_API_KEY)
+        .unwrap_err()
+        .rejection();
     assert_eq!(again.retry_after_secs, Some(3));
     assert_eq!(stand_in.api_key_validations(), 1);
     clock.advance(Duration::from_secs(3));
     assert!(require_user(&auth, PERSONAL_API_KEY).is_ok());
     assert_eq!(stand_in.api_key_validations(), 2);
     // Outside debug mode: the plain body.
-    stand_in.respond_once("POST", VALIDATE, CannedResponse::json(429, &json!({"wait_seconds": 1})));
+    stand_in.respond_once(
+        "POST",
+        VALIDATE,
+        CannedResponse::json(429, &json!({"wait_seconds": 1})),
+    );
     let quiet = options(&stand_in).init().unwrap();
-    let rejection = require_user(&quiet, PERSONAL_API_KEY).unwrap_err().rejection();
+    let rejection = require_user(&quiet, PERSONAL_API_KEY)
+        .unwrap_err()
+        .rejection();
     assert_eq!(
-        (rejection.status, rejection.body.as_ref(), rejection.retry_after_secs),
+        (
+            rejection.status,
+            rejection.body.as_ref(),
+            rejection.retry_after_secs
+        ),
         (429, Rejection::TOO_MANY_REQUESTS_BODY, Some(1))
     );
 }
@@ -482,7 +601,10 @@ fn org_keys_on_machine_to_machine_routes() {
     assert_eq!(org.org.max_users, Some(50));
     assert_eq!(org.metadata.as_ref().unwrap()["scope"], "read");
     assert_eq!(org.user.as_ref().unwrap().user_id, OWNER_USER_ID);
-    assert_eq!(org.user_in_org.as_ref().unwrap().user_assigned_role, "Owner");
+    assert_eq!(
+        org.user_in_org.as_ref().unwrap().user_assigned_role,
+        "Owner"
+    );
     let serialized = serde_json::to_value(&*org).unwrap();
     assert_eq!(serialized["org_id"], ACME_ORG_ID);
     // A key of an org nobody created.
@@ -492,7 +614,10 @@ fn org_keys_on_machine_to_machine_routes() {
             .metadata(json!({"robot": true})),
     );
     let robot = require_org_key(&auth, "robot-key").unwrap();
-    assert_eq!((robot.user.as_ref(), robot.user_in_org.as_ref()), (None, None));
+    assert_eq!(
+        (robot.user.as_ref(), robot.user_in_org.as_ref()),
+        (None, None)
+    );
     assert_eq!(robot.metadata.as_ref().unwrap()["robot"], true);
     // Personal, generic, unknown keys: 401.
     for (key, expected) in [
@@ -501,8 +626,15 @@ fn org_keys_on_machine_to_machine_routes() {
         ("never-issued", ApiKeyError::NotFound),
     ] {
         let error = require_org_key(&auth, key).unwrap_err();
-        assert_eq!(error.rejection().www_authenticate, Some(r#"Bearer error="invalid_token""#));
-        assert_eq!(reason(error), UnauthorizedReason::InvalidApiKey(expected), "{key}");
+        assert_eq!(
+            error.rejection().www_authenticate,
+            Some(r#"Bearer error="invalid_token""#)
+        );
+        assert_eq!(
+            reason(error),
+            UnauthorizedReason::InvalidApiKey(expected),
+            "{key}"
+        );
     }
     stand_in.clear_requests();
     // An access token, a missing or malformed header: 401 without a call.
@@ -511,13 +643,27 @@ fn org_keys_on_machine_to_machine_routes() {
         reason(require_org_key(&auth, &token).unwrap_err()),
         UnauthorizedReason::InvalidApiKey(ApiKeyError::AccessTokenInsteadOfKey)
     );
-    let missing = auth.validate_org_api_key_request(None).unwrap_err().rejection();
+    let missing = auth
+        .validate_org_api_key_request(None)
+        .unwrap_err()
+        .rejection();
     assert_eq!(
-        (missing.status, missing.body.as_ref(), missing.www_authenticate),
-        (401, r#"{"detail":"No authorization header found"}"#, Some("Bearer"))
+        (
+            missing.status,
+            missing.body.as_ref(),
+            missing.www_authenticate
+        ),
+        (
+            401,
+            r#"{"detail":"No authorization header found"}"#,
+            Some("Bearer")
+        )
     );
     assert_eq!(
-        reason(auth.validate_org_api_key_request(Some(b"Basic abc")).unwrap_err()),
+        reason(
+            auth.validate_org_api_key_request(Some(b"Basic abc"))
+                .unwrap_err()
+        ),
         UnauthorizedReason::MalformedHeader
     );
     assert!(stand_in.requests().is_empty());
@@ -544,9 +690,10 @@ fn optional_user_is_none_when_the_key_cannot_be_checked() {
     let credentials = RequestCredentials::new(Some(header.as_bytes()));
     assert!(auth.optional_user_request(&sources, credentials).is_some());
     let unknown = bearer("unknown-key");
-    assert!(auth
-        .optional_user_request(&sources, RequestCredentials::new(Some(unknown.as_bytes())))
-        .is_none());
+    assert!(
+        auth.optional_user_request(&sources, RequestCredentials::new(Some(unknown.as_bytes())))
+            .is_none()
+    );
     stand_in.respond("POST", VALIDATE, CannedResponse::text(500, "boom"));
     let down = options(&stand_in).init().unwrap();
     assert!(down.optional_user_request(&sources, credentials).is_none());
@@ -558,26 +705,39 @@ fn the_start_finish_split_decides_cache_hits_at_once() {
     let auth = options(&stand_in).init().unwrap();
     let sources = TokenSources::header_only();
     let token = format!("Bearer {}", TokenBuilder::new("u1").sign());
-    let started = auth.start_request_validation(&sources, RequestCredentials::new(Some(token.as_bytes())));
+    let started =
+        auth.start_request_validation(&sources, RequestCredentials::new(Some(token.as_bytes())));
     assert!(matches!(started, RequestValidation::Done(Ok(_))));
     let header = bearer(PERSONAL_API_KEY);
-    let started = auth.start_request_validation(&sources, RequestCredentials::new(Some(header.as_bytes())));
+    let started =
+        auth.start_request_validation(&sources, RequestCredentials::new(Some(header.as_bytes())));
     let RequestValidation::Pending(pending) = started else {
         panic!("a key not in the cache is pending");
     };
     let shown = format!("{pending:?}");
     assert!(!shown.contains(PERSONAL_API_KEY), "{shown}");
-    assert_eq!(stand_in.api_key_validations(), 0, "nothing is sent before finishing");
+    assert_eq!(
+        stand_in.api_key_validations(),
+        0,
+        "nothing is sent before finishing"
+    );
     assert!(pending.finish_blocking().is_ok());
-    let started = auth.start_request_validation(&sources, RequestCredentials::new(Some(header.as_bytes())));
-    assert!(matches!(started, RequestValidation::Done(Ok(_))), "answered from the cache");
+    let started =
+        auth.start_request_validation(&sources, RequestCredentials::new(Some(header.as_bytes())));
+    assert!(
+        matches!(started, RequestValidation::Done(Ok(_))),
+        "answered from the cache"
+    );
     assert_eq!(stand_in.api_key_validations(), 1);
 }
 
 #[cfg(feature = "tokio")]
 fn runtimes() -> Vec<tokio::runtime::Runtime> {
     vec![
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap(),
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap(),
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -600,16 +760,20 @@ fn the_async_entry_points_check_keys_on_the_blocking_pool() {
         runtime.block_on(async {
             let header = bearer(PERSONAL_API_KEY);
             let sources = TokenSources::header_only();
-            let future = assert_send(
-                auth.validate_request_async(&sources, RequestCredentials::new(Some(header.as_bytes()))),
-            );
+            let future = assert_send(auth.validate_request_async(
+                &sources,
+                RequestCredentials::new(Some(header.as_bytes())),
+            ));
             assert_eq!(future.await.unwrap().user_id, OWNER_USER_ID);
             let org = bearer(ORG_API_KEY);
             let org = assert_send(auth.validate_org_api_key_request_async(Some(org.as_bytes())));
             assert_eq!(org.await.unwrap().org_id, ACME_ORG_ID);
             let unknown = bearer("unknown-key");
             let none = auth
-                .optional_user_request_async(&sources, RequestCredentials::new(Some(unknown.as_bytes())))
+                .optional_user_request_async(
+                    &sources,
+                    RequestCredentials::new(Some(unknown.as_bytes())),
+                )
                 .await;
             assert!(none.is_none());
             // The pending half owns its data: it can be spawned as a 'static task.
@@ -658,7 +822,11 @@ fn concurrent_async_first_requests_for_one_key_make_one_call() {
             }
             users
         });
-        assert!(users.iter().all(|user| user.email.as_deref() == Some("ada@example.com")));
+        assert!(
+            users
+                .iter()
+                .all(|user| user.email.as_deref() == Some("ada@example.com"))
+        );
         assert_eq!(stand_in.api_key_validations(), 1);
     }
 }

@@ -56,7 +56,9 @@ fn dumped_bytes(records: &[String]) -> Vec<u8> {
 
 /// Every 8-character window of `key`: a log line showing part of the key shows one.
 fn windows(key: &str) -> Vec<&str> {
-    (0..=key.len() - 8).map(|start| &key[start..start + 8]).collect()
+    (0..=key.len() - 8)
+        .map(|start| &key[start..start + 8])
+        .collect()
 }
 
 #[test]
@@ -91,8 +93,10 @@ fn a_request_s_api_key_never_reaches_a_log() {
                 bodies.push(error.rejection().body.into_owned());
             }
             shown.push(format!("{outcome:?}"));
-            let started = auth
-                .start_request_validation(&sources, RequestCredentials::new(Some(header.as_bytes())));
+            let started = auth.start_request_validation(
+                &sources,
+                RequestCredentials::new(Some(header.as_bytes())),
+            );
             shown.push(format!("{started:?}"));
             let org = auth.validate_org_api_key_request(Some(header.as_bytes()));
             if let Err(error) = &org {
@@ -108,7 +112,8 @@ fn a_request_s_api_key_never_reaches_a_log() {
         );
         let failing = options().init().unwrap();
         let header = format!("Bearer {key}");
-        let error = failing.validate_request(&sources, RequestCredentials::new(Some(header.as_bytes())));
+        let error =
+            failing.validate_request(&sources, RequestCredentials::new(Some(header.as_bytes())));
         bodies.push(error.unwrap_err().rejection().body.into_owned());
         stand_in.respond(
             "POST",
@@ -116,7 +121,8 @@ fn a_request_s_api_key_never_reaches_a_log() {
             CannedResponse::text(200, "{}").with_delay(Duration::from_millis(600)),
         );
         let slow = options().init().unwrap();
-        let error = slow.validate_request(&sources, RequestCredentials::new(Some(header.as_bytes())));
+        let error =
+            slow.validate_request(&sources, RequestCredentials::new(Some(header.as_bytes())));
         bodies.push(error.unwrap_err().rejection().body.into_owned());
     });
 
@@ -138,12 +144,19 @@ fn a_request_s_api_key_never_reaches_a_log() {
             assert!(!logs.contains(window), "tracing shows {window}: {logs}");
             assert!(!dumped.contains(window), "ureq's dump shows {window}");
             for record in &records {
-                assert!(!record.contains(window), "a log record shows {window}: {record}");
+                assert!(
+                    !record.contains(window),
+                    "a log record shows {window}: {record}"
+                );
             }
             for text in bodies.iter().chain(&shown) {
                 assert!(!text.contains(window), "{text}");
             }
         }
     }
-    assert!(bodies.iter().any(|body| body.contains("Service Unavailable: ")));
+    assert!(
+        bodies
+            .iter()
+            .any(|body| body.contains("Service Unavailable: "))
+    );
 }

@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use propelauth_core::{
-    Auth, AuthError, CredentialError, MAX_AUTHORIZATION_HEADER_LEN, Rejection,
-    RequestCredentials, TokenError, TokenSource, TokenSources, UnauthorizedReason,
+    Auth, AuthError, CredentialError, MAX_AUTHORIZATION_HEADER_LEN, Rejection, RequestCredentials,
+    TokenError, TokenSource, TokenSources, UnauthorizedReason,
 };
 use propelauth_testing::{StandIn, TokenBuilder, TokenVariant, test_auth_options};
 
@@ -71,7 +71,11 @@ fn only_the_header_is_read_unless_the_route_opts_in() {
     );
     let refused = rejection(&auth, &header_only, credentials);
     assert_eq!(
-        (refused.status, refused.body.as_ref(), refused.www_authenticate),
+        (
+            refused.status,
+            refused.body.as_ref(),
+            refused.www_authenticate
+        ),
         (
             401,
             r#"{"detail":"No authorization header found"}"#,
@@ -105,7 +109,10 @@ fn only_the_header_is_read_unless_the_route_opts_in() {
         Err(UnauthorizedReason::MissingHeader)
     );
     assert_eq!(outcome(&auth, &websocket(), credentials), Ok("u1".into()));
-    assert_eq!(outcome(&auth, &cookie_route(), credentials), Ok("u1".into()));
+    assert_eq!(
+        outcome(&auth, &cookie_route(), credentials),
+        Ok("u1".into())
+    );
 }
 
 #[test]
@@ -129,7 +136,11 @@ fn the_query_parameter_is_percent_decoded() {
     let altered = token.replacen('.', "%2C", 1);
     let query = format!("access_token={altered}");
     assert!(matches!(
-        outcome(&auth, &websocket(), RequestCredentials::new(None).query(Some(&query))),
+        outcome(
+            &auth,
+            &websocket(),
+            RequestCredentials::new(None).query(Some(&query))
+        ),
         Err(UnauthorizedReason::InvalidToken(_))
     ));
 }
@@ -204,7 +215,10 @@ fn the_header_wins_even_when_it_is_malformed_or_invalid() {
     // An empty header counts as absent (as the header path's "missing or empty").
     assert_eq!(with(b""), Ok("from-query".into()));
     // With no header, the query parameter wins over the cookie.
-    let expired_cookie = format!("pa_token={}", TokenBuilder::new("c").expires_in(-3600).sign());
+    let expired_cookie = format!(
+        "pa_token={}",
+        TokenBuilder::new("c").expires_in(-3600).sign()
+    );
     let credentials = RequestCredentials::new(None)
         .query(Some(&query))
         .cookie_header(Some(expired_cookie.as_bytes()));
@@ -228,16 +242,24 @@ fn named_values_are_bounded_like_the_header() {
     let too_long = "a".repeat(MAX_AUTHORIZATION_HEADER_LEN + 1);
     let query = format!("access_token={too_long}");
     assert_eq!(
-        outcome(&auth, &websocket(), RequestCredentials::new(None).query(Some(&query))),
-        Err(UnauthorizedReason::InvalidCredential(CredentialError::TooLong(
-            TokenSource::QueryParameter
-        )))
+        outcome(
+            &auth,
+            &websocket(),
+            RequestCredentials::new(None).query(Some(&query))
+        ),
+        Err(UnauthorizedReason::InvalidCredential(
+            CredentialError::TooLong(TokenSource::QueryParameter)
+        ))
     );
     // The bound is on the decoded value: three times as many encoded bytes still fit.
     let at_bound = "%61".repeat(MAX_AUTHORIZATION_HEADER_LEN);
     let query = format!("access_token={at_bound}");
     assert_eq!(
-        outcome(&auth, &websocket(), RequestCredentials::new(None).query(Some(&query))),
+        outcome(
+            &auth,
+            &websocket(),
+            RequestCredentials::new(None).query(Some(&query))
+        ),
         Err(UnauthorizedReason::InvalidToken(TokenError::Malformed))
     );
     let cookie = format!("pa_token={too_long}");
@@ -247,7 +269,10 @@ fn named_values_are_bounded_like_the_header() {
         RequestCredentials::new(None).cookie_header(Some(cookie.as_bytes())),
     );
     assert_eq!(refused.status, 401);
-    assert_eq!(refused.www_authenticate, Some(r#"Bearer error="invalid_token""#));
+    assert_eq!(
+        refused.www_authenticate,
+        Some(r#"Bearer error="invalid_token""#)
+    );
     assert_eq!(
         refused.body,
         r#"{"detail":"Invalid access token: the cookie holding the token is longer than 16384 bytes"}"#
@@ -267,17 +292,26 @@ fn malformed_values_are_401_and_never_echoed() {
         ),
         (
             format!("access_token={token}%0A"),
-            invalid(CredentialError::InvalidCharacters(TokenSource::QueryParameter)),
+            invalid(CredentialError::InvalidCharacters(
+                TokenSource::QueryParameter,
+            )),
         ),
         (
             format!("access_token={token}+x"),
-            invalid(CredentialError::InvalidCharacters(TokenSource::QueryParameter)),
+            invalid(CredentialError::InvalidCharacters(
+                TokenSource::QueryParameter,
+            )),
         ),
         (
             "access_token=%E2%80%AEevil".to_owned(),
-            invalid(CredentialError::InvalidCharacters(TokenSource::QueryParameter)),
+            invalid(CredentialError::InvalidCharacters(
+                TokenSource::QueryParameter,
+            )),
         ),
-        ("access_token=".to_owned(), Err(UnauthorizedReason::MissingHeader)),
+        (
+            "access_token=".to_owned(),
+            Err(UnauthorizedReason::MissingHeader),
+        ),
         (
             "access_token=not-a-token".to_owned(),
             Err(UnauthorizedReason::InvalidToken(TokenError::Malformed)),
@@ -285,15 +319,28 @@ fn malformed_values_are_401_and_never_echoed() {
     ];
     for (query, expected) in query_cases {
         let credentials = RequestCredentials::new(None).query(Some(&query));
-        assert_eq!(outcome(&auth, &websocket(), credentials), expected, "{query}");
+        assert_eq!(
+            outcome(&auth, &websocket(), credentials),
+            expected,
+            "{query}"
+        );
         let refused = rejection(&auth, &websocket(), credentials);
         assert!(!refused.body.contains("evil"), "{}", refused.body);
         assert!(!refused.body.contains(&token[..20]), "{}", refused.body);
     }
     let cookie_cases: [(&[u8], _); 3] = [
-        (b"pa_token=abc\x01def", invalid(CredentialError::InvalidCharacters(TokenSource::Cookie))),
-        (b"pa_token=t\xc3\xa9", invalid(CredentialError::InvalidCharacters(TokenSource::Cookie))),
-        (b"pa_token=a b", invalid(CredentialError::InvalidCharacters(TokenSource::Cookie))),
+        (
+            b"pa_token=abc\x01def",
+            invalid(CredentialError::InvalidCharacters(TokenSource::Cookie)),
+        ),
+        (
+            b"pa_token=t\xc3\xa9",
+            invalid(CredentialError::InvalidCharacters(TokenSource::Cookie)),
+        ),
+        (
+            b"pa_token=a b",
+            invalid(CredentialError::InvalidCharacters(TokenSource::Cookie)),
+        ),
     ];
     for (cookie, expected) in cookie_cases {
         let credentials = RequestCredentials::new(None).cookie_header(Some(cookie));
@@ -302,7 +349,10 @@ fn malformed_values_are_401_and_never_echoed() {
     // Non-ASCII in another cookie does not matter.
     let cookie = format!("other=\u{e9}t\u{e9}; pa_token={token}");
     let credentials = RequestCredentials::new(None).cookie_header(Some(cookie.as_bytes()));
-    assert_eq!(outcome(&auth, &cookie_route(), credentials), Ok("u1".into()));
+    assert_eq!(
+        outcome(&auth, &cookie_route(), credentials),
+        Ok("u1".into())
+    );
 }
 
 #[test]
@@ -317,7 +367,10 @@ fn a_token_from_a_named_source_is_answered_like_one_from_the_header() {
             )
         })
         .collect();
-    tokens.push(("expired".into(), TokenBuilder::new("u1").expires_in(-3600).sign()));
+    tokens.push((
+        "expired".into(),
+        TokenBuilder::new("u1").expires_in(-3600).sign(),
+    ));
     tokens.push((
         "wrong issuer".into(),
         TokenBuilder::new("u1").issuer("https://other.test").sign(),
@@ -350,10 +403,15 @@ fn a_token_from_a_named_source_is_answered_like_one_from_the_header() {
     // Accepted tokens share the validated-token cache with the header path.
     let token = TokenBuilder::new("u1").sign();
     let header = format!("Bearer {token}");
-    let first = auth.validate_authorization_header(Some(header.as_bytes())).unwrap();
+    let first = auth
+        .validate_authorization_header(Some(header.as_bytes()))
+        .unwrap();
     let query = format!("access_token={token}");
     let second = auth
-        .validate_request(&websocket(), RequestCredentials::new(None).query(Some(&query)))
+        .validate_request(
+            &websocket(),
+            RequestCredentials::new(None).query(Some(&query)),
+        )
         .unwrap();
     assert!(std::sync::Arc::ptr_eq(&first, &second));
 }

@@ -12,9 +12,7 @@ use std::fmt;
 use serde_json::{Value, json};
 
 use super::{Route, fixtures, ok};
-use crate::samples::{
-    ACME_ORG_ID, GENERIC_API_KEY, ORG_API_KEY, OWNER_USER_ID, PERSONAL_API_KEY,
-};
+use crate::samples::{ACME_ORG_ID, GENERIC_API_KEY, ORG_API_KEY, OWNER_USER_ID, PERSONAL_API_KEY};
 use crate::stand_in::{CannedResponse, RecordedRequest};
 
 /// An end-user API key the [`StandIn`](crate::StandIn) knows: what validating it answers,

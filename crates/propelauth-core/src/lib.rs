@@ -29,6 +29,16 @@
 //! # Ok::<(), propelauth_core::InitError>(())
 //! ```
 //!
+//! # Other ways in
+//!
+//! - [`TokenSources`] and [`RequestCredentials`]: a route may also read the token from a
+//!   named query parameter or cookie (browsers' WebSocket handshakes); the header wins.
+//!   [`Auth::validate_request`] takes both (`docs/token-sources.md`).
+//! - End-user API keys: a user's personal key in place of an access token, opt-in with
+//!   [`AuthOptions::accept_personal_api_keys`], and org keys with
+//!   [`Auth::validate_org_api_key_request`]; checked with PropelAuth and cached, 503 when
+//!   PropelAuth cannot say (`docs/api-keys.md`).
+//!
 //! # Crypto backends
 //!
 //! Exactly one backend verifies signatures; choose it with a feature:

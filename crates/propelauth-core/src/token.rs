@@ -56,12 +56,12 @@ pub(crate) fn bearer_credentials(header: Option<&[u8]>) -> Result<&[u8], Unautho
 /// Whether a bearer credential has the shape of a JWT: three segments separated by dots.
 /// Anything else is an end-user API key candidate (where those are accepted).
 ///
-/// Counted per 64-byte chunk in a `u8` (which cannot overflow there) without an early exit, so
+/// Counted per 255-byte chunk in a `u8` (which cannot overflow there) without an early exit, so
 /// that the compiler vectorizes it: the check stays in the tens of nanoseconds for a 1.5 KB
 /// token, on the path every request of a handle that accepts API keys takes.
 pub(crate) fn is_jwt_shaped(credential: &[u8]) -> bool {
     let dots: usize = credential
-        .chunks(64)
+        .chunks(255)
         .map(|chunk| {
             let in_chunk = chunk
                 .iter()
@@ -333,9 +333,9 @@ mod tests {
         long[10] = b'.';
         long[150] = b'.';
         assert!(is_jwt_shaped(&long));
-        long[64] = b'.';
+        long[199] = b'.';
         assert!(!is_jwt_shaped(&long));
-        let dots = vec![b'.'; 300];
+        let dots = vec![b'.'; 600];
         assert!(!is_jwt_shaped(&dots));
     }
 

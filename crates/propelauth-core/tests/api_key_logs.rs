@@ -76,7 +76,7 @@ fn a_request_s_api_key_never_reaches_a_log() {
         AuthOptions::new(stand_in.auth_url(), stand_in.api_key())
             .backend_base_url(stand_in.base_url())
             .metadata(TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM))
-            .timeout(Duration::from_millis(300))
+            .timeout(Duration::from_secs(1))
             .accept_personal_api_keys(true)
             .debug(true)
     };
@@ -118,7 +118,7 @@ fn a_request_s_api_key_never_reaches_a_log() {
         stand_in.respond(
             "POST",
             "/api/backend/v1/end_user_api_keys/validate",
-            CannedResponse::text(200, "{}").with_delay(Duration::from_millis(600)),
+            CannedResponse::text(200, "{}").with_delay(Duration::from_millis(2_000)),
         );
         let slow = options().init().unwrap();
         let error =

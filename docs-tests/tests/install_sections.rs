@@ -76,10 +76,13 @@ fn used(rust: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
         let after = &rest[start + word_len..];
         // A path's first segment: not preceded by `::` or `.`, followed by `::`.
         let first_segment = !matches!(before, Some(':') | Some('.'));
-        if first_segment && known.contains(word) && (after.starts_with("::") || {
-            let preceding = rest[..start].trim_end();
-            preceding.ends_with("use") || preceding.ends_with("extern crate")
-        }) {
+        if first_segment
+            && known.contains(word)
+            && (after.starts_with("::") || {
+                let preceding = rest[..start].trim_end();
+                preceding.ends_with("use") || preceding.ends_with("extern crate")
+            })
+        {
             found.insert(word.to_owned());
         }
         rest = &rest[start + word_len..];
@@ -90,8 +93,7 @@ fn used(rust: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
 /// Every crate a guide could name: this package's dependencies (what the doctests see).
 fn known_crates() -> BTreeSet<String> {
     let manifest =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-            .unwrap();
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
     let mut known = declared(&manifest);
     // Always in scope, never installed.
     known.retain(|name| name != "std");
@@ -134,7 +136,9 @@ fn the_scanner_finds_crate_paths_and_nothing_else() {
                 propelauth_axum::init_auth(); let axum = 1; x.axum::<u8>();";
     assert_eq!(
         used(rust, &known),
-        ["axum", "propelauth_axum", "tokio"].map(str::to_owned).into()
+        ["axum", "propelauth_axum", "tokio"]
+            .map(str::to_owned)
+            .into()
     );
     assert_eq!(
         declared(
@@ -142,6 +146,8 @@ fn the_scanner_finds_crate_paths_and_nothing_else() {
              [features]\ndev = [\"propelauth-axum/development\"]\n\
              [dev-dependencies]\nserde_json.workspace = true"
         ),
-        ["propelauth_axum", "serde_json", "tokio"].map(str::to_owned).into()
+        ["propelauth_axum", "serde_json", "tokio"]
+            .map(str::to_owned)
+            .into()
     );
 }

@@ -29,14 +29,18 @@
 //!   read with `LocalResponse::into_bytes`. The unprotected handler takes the fixture's user
 //!   from managed state (`&State<FixtureUser>`), Rocket's handlers being plain functions;
 //! - `poem`: a `Route` with `.data(PropelAuth)`, driven by `poem::test::TestClient` on a
-//!   current-thread tokio runtime, body read with `Body::into_vec`.
+//!   current-thread tokio runtime, body read with `Body::into_vec`. The unprotected handler
+//!   takes the fixture's user as request data (`Data<&FixtureUser>`), so both handlers go
+//!   through one extractor.
 //!
 //! Every iteration builds its request, routes it, runs the handler and reads the whole
 //! response body; both routes of a framework do exactly the same apart from where the user
 //! comes from (the extractor, or the fixture).
 //!
 //! Target: `protected ≤ 1.15 × unprotected` for every framework (a protected route with a
-//! cached token within 15 % of the unprotected one). Figures and method:
+//! cached token within 15 % of the unprotected one). Besides criterion's medians, each
+//! framework prints `protected ÷ unprotected` measured in interleaved pairs (see
+//! `paired_ratio`), the figure the target is checked against. Figures and method:
 //! `docs/performance.md`, "Framework adapters".
 //!
 //! Run with `cargo bench -p propelauth-conformance --bench adapter_overhead`.
@@ -44,7 +48,7 @@
 
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use propelauth_core::{Auth, User};
@@ -80,6 +84,45 @@ impl Fixture {
             .expect("the typical token validates");
         Self { auth, header, user }
     }
+}
+
+/// Rounds of [`paired_ratio`].
+const PAIRED_ROUNDS: usize = 31;
+/// Requests per route and round of [`paired_ratio`].
+const PAIRED_REQUESTS: u32 = 2_000;
+
+/// `protected ÷ unprotected`, measured in pairs: each round times a batch of requests on one
+/// route, then on the other (alternating which goes first), so that both see the same
+/// background load; prints the median ratio and its quartiles. On a shared machine this is
+/// far steadier than the ratio of two criterion medians taken seconds apart.
+fn paired_ratio(framework: &str, mut request: impl FnMut(&str)) {
+    let mut batch = |path: &str| {
+        let started = Instant::now();
+        for _ in 0..PAIRED_REQUESTS {
+            request(black_box(path));
+        }
+        started.elapsed().as_secs_f64()
+    };
+    let mut ratios: Vec<f64> = (0..PAIRED_ROUNDS)
+        .map(|round| {
+            let (unprotected, protected) = if round % 2 == 0 {
+                let unprotected = batch("/unprotected");
+                (unprotected, batch("/protected"))
+            } else {
+                let protected = batch("/protected");
+                (batch("/unprotected"), protected)
+            };
+            protected / unprotected
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "{framework}: protected / unprotected, median of {PAIRED_ROUNDS} paired rounds of \
+         {PAIRED_REQUESTS} requests: {:.3} (quartiles {:.3} to {:.3})",
+        ratios[PAIRED_ROUNDS / 2],
+        ratios[PAIRED_ROUNDS / 4],
+        ratios[3 * PAIRED_ROUNDS / 4]
+    );
 }
 
 fn bench_core(c: &mut Criterion, fixture: &Fixture) {
@@ -180,6 +223,9 @@ mod axum_app {
             });
         }
         group.finish();
+        crate::paired_ratio("axum", |path| {
+            std::hint::black_box(runtime.block_on(answer(&router, path, Some(&header))));
+        });
     }
 }
 
@@ -262,6 +308,9 @@ mod actix_app {
             });
         }
         group.finish();
+        crate::paired_ratio("actix-web", |path| {
+            std::hint::black_box(system.block_on(answer(&service, path, Some(&header))));
+        });
     }
 }
 
@@ -345,6 +394,9 @@ mod rocket_app {
             });
         }
         group.finish();
+        crate::paired_ratio("rocket", |path| {
+            std::hint::black_box(runtime.block_on(answer(&client, path, Some(header))));
+        });
     }
 }
 
@@ -352,15 +404,24 @@ mod poem_app {
     use std::sync::Arc;
 
     use criterion::Criterion;
-    use poem::endpoint::{BoxEndpoint, make_sync};
+    use poem::endpoint::BoxEndpoint;
     use poem::http::header::AUTHORIZATION;
     use poem::http::{HeaderValue, StatusCode};
     use poem::test::TestClient;
-    use poem::web::Json;
+    use poem::web::{Data, Json};
     use poem::{EndpointExt, Response, Route, get, handler};
     use propelauth_poem::{PropelAuth, RequireUser, User};
 
     use crate::Fixture;
+
+    /// The fixture's user, as request data: both handlers take one extractor.
+    #[derive(Clone)]
+    struct FixtureUser(Arc<User>);
+
+    #[handler]
+    fn unprotected(Data(user): Data<&FixtureUser>) -> Json<Arc<User>> {
+        Json(Arc::clone(&user.0))
+    }
 
     #[handler]
     fn protected(RequireUser(user): RequireUser) -> Json<Arc<User>> {
@@ -368,14 +429,11 @@ mod poem_app {
     }
 
     fn app(fixture: &Fixture) -> BoxEndpoint<'static, Response> {
-        let user = Arc::clone(&fixture.user);
         Route::new()
-            .at(
-                "/unprotected",
-                get(make_sync(move |_| Json(Arc::clone(&user)))),
-            )
+            .at("/unprotected", get(unprotected))
             .at("/protected", get(protected))
             .data(PropelAuth::from(fixture.auth.clone()))
+            .data(FixtureUser(Arc::clone(&fixture.user)))
             .map_to_response()
             .boxed()
     }
@@ -429,6 +487,9 @@ mod poem_app {
             });
         }
         group.finish();
+        crate::paired_ratio("poem", |path| {
+            std::hint::black_box(runtime.block_on(answer(&client, path, Some(&header))));
+        });
     }
 }
 

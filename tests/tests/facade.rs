@@ -20,6 +20,11 @@ macro_rules! core_items {
         $then! {
             root: [
                 api, env, openapi,
+                ApiKeyError, CredentialError, DEFAULT_API_KEY_CACHE_CAPACITY,
+                DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL, OrgApiKey,
+                PendingApiKeyCheck, RequestCredentials, RequestValidation,
+                ServiceUnavailableError, ServiceUnavailableReason, TokenSource, TokenSources,
+                TooManyRequestsError,
                 Auth, AuthError, AuthMetrics, AuthOptions, Clock, DEFAULT_BACKEND_BASE_URL,
                 DEFAULT_KEY_REFRESH_MIN_INTERVAL, DEFAULT_LEEWAY, DEFAULT_TOKEN_CACHE_CAPACITY,
                 ForbiddenError, ForbiddenReason, InitError, LoginMethod,

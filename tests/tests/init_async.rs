@@ -54,4 +54,9 @@ macro_rules! async_init_tests {
     )*};
 }
 
-async_init_tests!(propelauth_axum, propelauth_actix, propelauth_rocket, propelauth_poem);
+async_init_tests!(
+    propelauth_axum,
+    propelauth_actix,
+    propelauth_rocket,
+    propelauth_poem
+);

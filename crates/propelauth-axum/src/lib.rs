@@ -86,10 +86,18 @@ pub use propelauth_core::{
     LoginMethod, OrgMemberInfo, OrgRequirement, OrgRoleStructure, SamlProvider, SocialProvider,
     User,
 };
-// Errors: why a request is refused (401, 403), why initialization failed.
+// Errors: why a request is refused (401, 403, 429, 503), why initialization failed.
 pub use propelauth_core::{
-    AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, TransportError,
-    UnauthorizedError, UnauthorizedReason,
+    ApiKeyError, AuthError, CredentialError, ForbiddenError, ForbiddenReason, InitError,
+    ServiceUnavailableError, ServiceUnavailableReason, TokenError, TokenSource,
+    TooManyRequestsError, TransportError, UnauthorizedError, UnauthorizedReason,
+};
+// Where a credential comes from: the header, a query parameter, a cookie.
+pub use propelauth_core::{RequestCredentials, TokenSources};
+// End-user API keys (personal and org keys) and their answer cache.
+pub use propelauth_core::{
+    DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
+    OrgApiKey, PendingApiKeyCheck, RequestValidation,
 };
 // Rejections as core renders them, and the header parsing behind them.
 pub use propelauth_core::{

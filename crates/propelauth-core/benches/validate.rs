@@ -6,10 +6,19 @@
 //!   before (the validated-token cache on, its default): header checks, the cache lookup
 //!   (hash and full comparison of the token bytes), the time rules, and the `Arc<User>`
 //!   handed over (then dropped).
-//! - `first_sight_from_header`: the same token, never seen (the cache is emptied before each
-//!   iteration, outside the timing): header parsing, cache miss, base64 decoding, JOSE header
-//!   check, RS256 signature check, claims parsing, the construction of the `User`, and its
-//!   insertion into the cache.
+//! - `cache_hit_via_validate_request`: the same through `Auth::validate_request` with
+//!   `TokenSources::header_only()` (the entry point of the token sources): the same work plus
+//!   the choice of source.
+//! - `cache_hit_via_validate_request_keys_on`: the same with personal API keys accepted
+//!   (`accept_personal_api_keys(true)`): plus the JWT-shape check of the credential; no backend
+//!   call, no task.
+//! - `cache_hit_from_query`: the token in `?access_token=` on a route that opts in (no header).
+//! - `first_sight_from_header`: a token of the same shape never seen before (1,000 distinct
+//!   tokens, each validated once per pass; the cache is emptied between passes, outside the
+//!   timing): header parsing, cache miss, base64 decoding, JOSE header check, RS256 signature
+//!   check, claims parsing, the construction of the `User`, and its insertion into the cache.
+//! - `first_sight_uncached_from_header`: the same distinct tokens on a handle without the
+//!   cache: the difference with the previous line is what the lookup and insertion add.
 //! - `typical_token_from_header`: the same with the cache off (`token_cache_capacity(0)`):
 //!   what every request cost before the cache.
 //! - `ten_orgs_from_header`: the same with ten orgs in the token (cache off).
@@ -25,17 +34,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::BatchSize;
 use criterion::{Criterion, criterion_group, criterion_main};
-use propelauth_core::{Auth, AuthOptions, TokenVerificationMetadata, init_auth_with_metadata};
+use propelauth_core::{
+    Auth, AuthOptions, RequestCredentials, TokenSources, TokenVerificationMetadata,
+    init_auth_with_metadata,
+};
 use propelauth_testing::{
     TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM, TokenBuilder, TokenVariant, realistic_token,
 };
+use serde_json::json;
 
 /// Long enough for the whole run: tokens minted at setup must not expire while measured.
 const TOKEN_LIFETIME_SECS: i64 = 86_400;
+
+/// Distinct tokens for the first-sight bench (fewer than the cache holds: no eviction).
+const FIRST_SIGHT_TOKENS: usize = 1_000;
 
 fn auth() -> Auth {
     init_auth_with_metadata(
@@ -52,6 +67,16 @@ fn auth_without_cache() -> Auth {
         .token_cache_capacity(0)
         .init()
         .expect("the committed test key initializes core")
+}
+
+/// [`FIRST_SIGHT_TOKENS`] distinct typical tokens, signed once per run.
+fn fresh_tokens() -> &'static [String] {
+    static TOKENS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TOKENS.get_or_init(|| {
+        (0..FIRST_SIGHT_TOKENS)
+            .map(|index| token(1).claim("first_sight", json!(index)).sign())
+            .collect()
+    })
 }
 
 /// A realistic user token with `org_count` orgs, valid for the whole run.
@@ -89,12 +114,49 @@ fn bench_cache(c: &mut Criterion) {
     group.bench_function("cache_hit_from_header", |b| {
         b.iter(|| auth.validate_authorization_header(Some(black_box(header.as_slice()))))
     });
+    let header_only = TokenSources::header_only();
+    group.bench_function("cache_hit_via_validate_request", |b| {
+        b.iter(|| {
+            let credentials = RequestCredentials::new(Some(black_box(header.as_slice())));
+            auth.validate_request(&header_only, credentials)
+        })
+    });
+    let with_keys = AuthOptions::new(TEST_AUTH_URL, TEST_API_KEY)
+        .metadata(TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM))
+        .accept_personal_api_keys(true)
+        .init()
+        .unwrap();
+    with_keys
+        .validate_request(&header_only, RequestCredentials::new(Some(&header)))
+        .unwrap();
+    group.bench_function("cache_hit_via_validate_request_keys_on", |b| {
+        b.iter(|| {
+            let credentials = RequestCredentials::new(Some(black_box(header.as_slice())));
+            with_keys.validate_request(&header_only, credentials)
+        })
+    });
+    assert_eq!(with_keys.metrics().api_key_backend_calls, 0);
+    let websocket = TokenSources::header_only().or_query("access_token");
+    let query = format!(
+        "room=7&access_token={}",
+        &std::str::from_utf8(&header).unwrap()[7..]
+    );
+    group.bench_function("cache_hit_from_query", |b| {
+        b.iter(|| {
+            let credentials = RequestCredentials::new(None).query(Some(black_box(query.as_str())));
+            auth.validate_request(&websocket, credentials)
+        })
+    });
+    // First sights: distinct tokens (the same claims plus a counter), each seen once per
+    // pass; the cache is emptied between passes, outside the timing.
+    let fresh: Vec<Vec<u8>> = fresh_tokens().iter().map(|token| bearer(token)).collect();
     group.bench_function("first_sight_from_header", |b| {
-        b.iter_batched(
-            || auth.clear_token_cache(),
-            |()| auth.validate_authorization_header(Some(black_box(header.as_slice()))),
-            BatchSize::PerIteration,
-        )
+        b.iter_custom(|iterations| first_sights(&auth, &fresh, iterations))
+    });
+    // The same distinct tokens without the cache: what the lookup and the insertion add.
+    let uncached = auth_without_cache();
+    group.bench_function("first_sight_uncached_from_header", |b| {
+        b.iter_custom(|iterations| first_sights(&uncached, &fresh, iterations))
     });
     group.finish();
     let metrics = auth.metrics();
@@ -102,6 +164,24 @@ fn bench_cache(c: &mut Criterion) {
         metrics.cache_hits > 0 && metrics.cache_misses > 0,
         "{metrics:?}"
     );
+}
+
+/// Validates `iterations` headers, passing over `fresh` in order, with an empty cache at the
+/// start of each pass (emptied outside the timing); returns the time spent validating.
+fn first_sights(auth: &Auth, fresh: &[Vec<u8>], iterations: u64) -> Duration {
+    let mut measured = Duration::ZERO;
+    let mut remaining = iterations;
+    while remaining > 0 {
+        auth.clear_token_cache();
+        let pass = remaining.min(fresh.len() as u64);
+        let started = Instant::now();
+        for header in &fresh[..pass as usize] {
+            let _ = black_box(auth.validate_authorization_header(Some(header)));
+        }
+        measured += started.elapsed();
+        remaining -= pass;
+    }
+    measured
 }
 
 fn bench_core(c: &mut Criterion) {
@@ -181,6 +261,8 @@ fn bench_reference(c: &mut Criterion) {
         |token: &str| jsonwebtoken::decode::<serde_json::Value>(token, &decoding_key, &validation);
     decode(&typical).expect("jsonwebtoken accepts the typical token");
 
+    paired_first_sight_ratios(&key);
+
     let mut group = configure(c);
     group.bench_function("raw_rsa2048_verify", |b| {
         b.iter(|| key.verify_sig(black_box(message.as_bytes()), black_box(&signature)))
@@ -189,6 +271,69 @@ fn bench_reference(c: &mut Criterion) {
         b.iter(|| decode(black_box(&typical)))
     });
     group.finish();
+}
+
+/// First sight ÷ raw RSA check, measured in interleaved pairs over the same distinct tokens:
+/// each round validates all of them (cache emptied first), and checks all their signatures
+/// with the bare aws-lc key, alternating which goes first, so both see the same background
+/// load. Prints the median ratios (with the cache, and without it) and their quartiles.
+#[cfg(feature = "aws-lc-rs")]
+fn paired_first_sight_ratios(key: &aws_lc_rs::signature::ParsedPublicKey) {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    const ROUNDS: usize = 21;
+    let tokens = fresh_tokens();
+    let headers: Vec<Vec<u8>> = tokens.iter().map(|token| bearer(token)).collect();
+    let signed: Vec<(&str, Vec<u8>)> = tokens
+        .iter()
+        .map(|token| {
+            let (message, signature) = token.rsplit_once('.').expect("three segments");
+            (
+                message,
+                URL_SAFE_NO_PAD.decode(signature).expect("base64url"),
+            )
+        })
+        .collect();
+    let raw = || {
+        let started = Instant::now();
+        for (message, signature) in &signed {
+            black_box(key.verify_sig(black_box(message.as_bytes()), black_box(signature))).unwrap();
+        }
+        started.elapsed().as_secs_f64()
+    };
+    for (label, auth) in [
+        ("with the cache", auth()),
+        ("without the cache", auth_without_cache()),
+    ] {
+        let mut ratios: Vec<f64> = (0..ROUNDS)
+            .map(|round| {
+                let full = || {
+                    auth.clear_token_cache();
+                    let started = Instant::now();
+                    for header in &headers {
+                        black_box(auth.validate_authorization_header(Some(header))).unwrap();
+                    }
+                    started.elapsed().as_secs_f64()
+                };
+                if round % 2 == 0 {
+                    let full = full();
+                    full / raw()
+                } else {
+                    let raw = raw();
+                    full() / raw
+                }
+            })
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "first sight ÷ raw RSA check ({label}), median of {ROUNDS} paired rounds of \
+             {FIRST_SIGHT_TOKENS} tokens: {:.3} (quartiles {:.3} to {:.3})",
+            ratios[ROUNDS / 2],
+            ratios[ROUNDS / 4],
+            ratios[3 * ROUNDS / 4]
+        );
+    }
 }
 
 #[cfg(feature = "aws-lc-rs")]

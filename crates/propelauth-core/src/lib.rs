@@ -29,6 +29,16 @@
 //! # Ok::<(), propelauth_core::InitError>(())
 //! ```
 //!
+//! # Other ways in
+//!
+//! - [`TokenSources`] and [`RequestCredentials`]: a route may also read the token from a
+//!   named query parameter or cookie (browsers' WebSocket handshakes); the header wins.
+//!   [`Auth::validate_request`] takes both (`docs/token-sources.md`).
+//! - End-user API keys: a user's personal key in place of an access token, opt-in with
+//!   [`AuthOptions::accept_personal_api_keys`], and org keys with
+//!   [`Auth::validate_org_api_key_request`]; checked with PropelAuth and cached, 503 when
+//!   PropelAuth cannot say (`docs/api-keys.md`).
+//!
 //! # Crypto backends
 //!
 //! Exactly one backend verifies signatures; choose it with a feature:
@@ -52,9 +62,11 @@ compile_error!(
 );
 
 pub mod api;
+mod api_key_auth;
 mod auth;
 mod backend;
 mod clock;
+mod credentials;
 mod crypto;
 pub mod env;
 mod error;
@@ -79,6 +91,10 @@ pub mod openapi {
 `Authorization: Bearer <token>`. Paste the token alone, without the word `Bearer`.";
 }
 
+pub use api_key_auth::{
+    DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
+    OrgApiKey, PendingApiKeyCheck, RequestValidation,
+};
 #[cfg(feature = "tokio")]
 pub use auth::init_auth_async;
 pub use auth::{
@@ -87,10 +103,12 @@ pub use auth::{
 };
 pub use backend::TransportError;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use credentials::{RequestCredentials, TokenSources};
 pub use crypto::install_jsonwebtoken_crypto_provider;
 pub use error::{
-    AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,
-    UnauthorizedReason,
+    ApiKeyError, AuthError, CredentialError, ForbiddenError, ForbiddenReason, InitError,
+    ServiceUnavailableError, ServiceUnavailableReason, TokenError, TokenSource,
+    TooManyRequestsError, UnauthorizedError, UnauthorizedReason,
 };
 pub use key_refresh::DEFAULT_KEY_REFRESH_MIN_INTERVAL;
 pub use metrics::AuthMetrics;
@@ -129,3 +147,13 @@ struct OperationsDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// The examples of `docs/token-sources.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/token-sources.md")]
+struct TokenSourcesDoctests;
+
+/// The examples of `docs/api-keys.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/api-keys.md")]
+struct ApiKeysDoctests;

@@ -38,7 +38,9 @@ pub mod samples;
 mod stand_in;
 mod token;
 
-pub use stand_in::{CannedResponse, MetadataShape, RecordedRequest, StandIn, StandInBuilder};
+pub use stand_in::{
+    CannedResponse, MetadataShape, RecordedRequest, StandIn, StandInApiKey, StandInBuilder,
+};
 pub use token::{OrgClaim, TokenBuilder, TokenVariant, realistic_token, unix_now};
 
 /// API key the stand-in accepts by default.

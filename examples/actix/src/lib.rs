@@ -54,7 +54,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(org_users)
         .service(openapi_json)
         .service(web::redirect("/docs", "/docs/"))
-        .app_data(web::Data::new(Arc::new(SwaggerConfig::from("/openapi.json"))))
+        .app_data(web::Data::new(Arc::new(SwaggerConfig::from(
+            "/openapi.json",
+        ))))
         .service(swagger_ui);
 }
 

@@ -62,6 +62,7 @@ compile_error!(
 );
 
 pub mod api;
+mod api_docs;
 mod api_key_auth;
 mod auth;
 mod backend;
@@ -74,6 +75,8 @@ mod key_refresh;
 mod metrics;
 mod org;
 mod rejection;
+#[cfg(any(feature = "utoipa", feature = "schemars"))]
+mod schema;
 mod token;
 mod token_cache;
 mod user;
@@ -89,6 +92,29 @@ pub mod openapi {
     /// What the **Authorize** dialog says about the scheme.
     pub const SCHEME_DESCRIPTION: &str = "A PropelAuth access token, sent as \
 `Authorization: Bearer <token>`. Paste the token alone, without the word `Bearer`.";
+
+    /// What a documented 401 says: the answer of a route that requires the user, to a request
+    /// without a valid token.
+    pub const UNAUTHORIZED_DESCRIPTION: &str = "No valid access token. The body \
+`{\"detail\": ...}` says why; the `WWW-Authenticate` header says how to authenticate.";
+
+    /// What a documented 403 says: the answer of an org check the user does not pass.
+    pub const FORBIDDEN_DESCRIPTION: &str = "The user is not a member of the org, or lacks \
+the role or permission the route requires. The body `{\"detail\": ...}` says which.";
+
+    /// What the 401's `WWW-Authenticate` header is documented as.
+    pub const WWW_AUTHENTICATE_DESCRIPTION: &str = "`Bearer` when no token was sent, \
+`Bearer error=\"invalid_token\"` when the token was refused.";
+
+    /// The name under which the 401 is a reusable response of the document (utoipa adapters).
+    pub const UNAUTHORIZED_RESPONSE: &str = "PropelAuthUnauthorized";
+
+    /// The name under which the 403 is a reusable response of the document (utoipa adapters).
+    pub const FORBIDDEN_RESPONSE: &str = "PropelAuthForbidden";
+
+    pub use crate::api_docs::{
+        SWAGGER_UI_SCRIPT, SecurityCheckError, check_security, swagger_ui_page,
+    };
 }
 
 pub use api_key_auth::{

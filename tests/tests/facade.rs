@@ -61,7 +61,17 @@ macro_rules! core_items {
                 API_BASE_URL, API_KEY, AUTH_URL, DEBUG, KEY_REFRESH_MIN_INTERVAL_SECS,
                 auth_url_is_set,
             ],
-            openapi: [SCHEME_NAME => SECURITY_SCHEME, SCHEME_DESCRIPTION => SCHEME_DESCRIPTION],
+            openapi: [
+                SCHEME_NAME => SECURITY_SCHEME, SCHEME_DESCRIPTION => SCHEME_DESCRIPTION,
+                UNAUTHORIZED_DESCRIPTION => UNAUTHORIZED_DESCRIPTION,
+                FORBIDDEN_DESCRIPTION => FORBIDDEN_DESCRIPTION,
+                WWW_AUTHENTICATE_DESCRIPTION => WWW_AUTHENTICATE_DESCRIPTION,
+                UNAUTHORIZED_RESPONSE => UNAUTHORIZED_RESPONSE,
+                FORBIDDEN_RESPONSE => FORBIDDEN_RESPONSE,
+                SWAGGER_UI_SCRIPT => SWAGGER_UI_SCRIPT, swagger_ui_page => swagger_ui_page,
+                // Each adapter's takes its OpenAPI library's document.
+                SecurityCheckError => SecurityCheckError, check_security => check_security,
+            ],
         }
     };
 }

@@ -2,16 +2,23 @@
 //! document says which routes need a token.
 //!
 //! For each framework, in process (the drivers' way): the document registers the `propelauth`
-//! bearer (JWT) scheme; every route that takes the user requires it; the optional-user route
-//! accepts it without requiring it; `/healthz` requires nothing; `/docs` leads to an HTML page
-//! that loads the document; and a token sent the way the UI's Authorize button sends it
-//! (`Authorization: Bearer <token>`) gets a 200 from `/api/whoami`.
+//! bearer (JWT) scheme; every route that takes the user requires it and documents its 401
+//! (with the `WWW-Authenticate` header) and, with an org check, its 403; the optional-user
+//! route accepts the token without requiring it; `/healthz` requires nothing; the 200s of the
+//! user and org routes reference the `User` and `OrgMemberInfo` schemas, which accept exactly
+//! what the routes answer (real tokens through the real pipeline, validated against the
+//! published schema); every operation has a summary and the document a title naming the
+//! framework; `/docs` leads to an HTML page with that title, which loads the document and the
+//! plugin that draws the optional route's padlock open; and a token sent the way the UI's
+//! Authorize button sends it (`Authorization: Bearer <token>`) gets a 200 from `/api/whoami`.
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use propelauth_conformance::cases::Route;
 use propelauth_conformance::test_auth;
+use propelauth_core::{LoginMethod, SamlProvider, SocialProvider, User};
 use propelauth_testing::samples::{self, ACME_ORG_ID};
+use propelauth_testing::{OrgClaim, TokenBuilder, realistic_token};
 use serde_json::{Value, json};
 
 /// The scheme name every adapter registers.
@@ -56,6 +63,14 @@ fn protected_paths() -> Vec<String> {
     .collect()
 }
 
+/// The example routes with an org check: they can answer 403.
+fn org_paths() -> Vec<String> {
+    protected_paths()
+        .into_iter()
+        .filter(|path| path.starts_with("/api/org/"))
+        .collect()
+}
+
 /// The `security` of `GET path` in the document (`None` when the operation has none).
 fn security<'d>(document: &'d Value, path: &str) -> Option<&'d Value> {
     let operation = &document["paths"][path]["get"];
@@ -92,10 +107,17 @@ fn check_document(framework: &str, document: &Value) {
         );
     }
 
-    // optional_user: the token is one alternative, no token (`{}`) the other.
+    // optional_user: no token (`{}`) is one alternative, the token the other, and nothing
+    // else. (Swagger UI draws this locked in either order, counting `{}` as met; the page's
+    // plugin, checked in `check_framework`, is what draws it open.)
     let optional = security(document, "/api/whoami_optional")
         .and_then(Value::as_array)
         .unwrap_or_else(|| panic!("{framework}: the optional-user route lists no security"));
+    assert_eq!(
+        optional.len(),
+        2,
+        "{framework}: the optional-user route: {optional:?}"
+    );
     assert!(
         optional.contains(&json!({ SCHEME: [] })),
         "{framework}: the optional-user route must accept the token: {optional:?}"
@@ -104,6 +126,75 @@ fn check_document(framework: &str, document: &Value) {
         optional.contains(&json!({})),
         "{framework}: the optional-user route must not require the token: {optional:?}"
     );
+    let optional_answers = &document["paths"]["/api/whoami_optional"]["get"]["responses"];
+    assert!(
+        optional_answers.get("401").is_none(),
+        "{framework}: an optional user is never refused: {optional_answers}"
+    );
+
+    // The 401 (with WWW-Authenticate) of every protected route, through the check the
+    // adapters offer to their users.
+    let protected = protected_paths();
+    let protected: Vec<&str> = protected.iter().map(String::as_str).collect();
+    if let Err(error) = propelauth_core::openapi::check_security(document, &protected) {
+        panic!("{framework}: {error}");
+    }
+    for path in &protected {
+        let unauthorized = response(document, path, "401")
+            .unwrap_or_else(|| panic!("{framework}: GET {path} documents no 401"));
+        assert_detail_body(framework, path, unauthorized);
+        let header = unauthorized["headers"].as_object().and_then(|headers| {
+            headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("WWW-Authenticate"))
+        });
+        assert!(
+            header.is_some(),
+            "{framework}: GET {path}: 401 without WWW-Authenticate"
+        );
+    }
+    // The 403 where an org check can refuse, and only there.
+    for path in &protected {
+        let forbidden = response(document, path, "403");
+        if path.starts_with("/api/org/") {
+            let forbidden =
+                forbidden.unwrap_or_else(|| panic!("{framework}: GET {path} documents no 403"));
+            assert_detail_body(framework, path, forbidden);
+        } else {
+            assert!(
+                forbidden.is_none(),
+                "{framework}: GET {path} cannot answer 403"
+            );
+        }
+    }
+
+    // The 200s name their schemas.
+    assert_eq!(
+        schema_of_200(document, "/api/whoami").as_deref(),
+        Some("User"),
+        "{framework}: GET /api/whoami's 200"
+    );
+    for path in org_paths().iter().filter(|path| !path.ends_with("/users")) {
+        assert_eq!(
+            schema_of_200(document, path).as_deref(),
+            Some("OrgMemberInfo"),
+            "{framework}: GET {path}'s 200"
+        );
+    }
+
+    // A title naming the framework, and a summary on every operation.
+    let title = document["info"]["title"].as_str().unwrap_or_default();
+    assert!(
+        title.starts_with("PropelAuth example (") && title.contains(framework),
+        "{framework}: title {title:?}"
+    );
+    for (path, item) in document["paths"].as_object().unwrap() {
+        let summary = item["get"]["summary"].as_str().unwrap_or_default();
+        assert!(
+            !summary.trim().is_empty(),
+            "{framework}: GET {path} has no summary"
+        );
+    }
 
     let healthz = security(document, "/healthz");
     assert!(
@@ -123,6 +214,47 @@ fn check_document(framework: &str, document: &Value) {
     expected.extend(["/healthz".to_owned(), "/api/whoami_optional".to_owned()]);
     expected.sort_unstable();
     assert_eq!(documented, expected, "{framework}: documented paths");
+}
+
+/// The response `status` of `GET path`, following a `$ref` into `components/responses`.
+fn response<'d>(document: &'d Value, path: &str, status: &str) -> Option<&'d Value> {
+    let response = document["paths"][path]["get"]["responses"].get(status)?;
+    Some(match response.get("$ref").and_then(Value::as_str) {
+        Some(reference) => document
+            .pointer(reference.trim_start_matches('#'))
+            .unwrap_or_else(|| panic!("dangling reference {reference}")),
+        None => response,
+    })
+}
+
+/// A rejection's JSON body: `{"detail": string}`, required.
+fn assert_detail_body(framework: &str, path: &str, response: &Value) {
+    let content = response["content"].as_object();
+    let schema = content
+        .and_then(|content| {
+            content
+                .iter()
+                .find(|(ty, _)| ty.starts_with("application/json"))
+        })
+        .map(|(_, media)| &media["schema"])
+        .unwrap_or_else(|| panic!("{framework}: GET {path}: {response} has no JSON body"));
+    assert_eq!(
+        schema["properties"]["detail"]["type"], "string",
+        "{framework}: {path}"
+    );
+    assert_eq!(schema["required"], json!(["detail"]), "{framework}: {path}");
+}
+
+/// The name of the component schema the 200 of `GET path` references.
+fn schema_of_200(document: &Value, path: &str) -> Option<String> {
+    let content = document["paths"][path]["get"]["responses"]["200"]["content"].as_object()?;
+    let (_, media) = content
+        .iter()
+        .find(|(ty, _)| ty.starts_with("application/json"))?;
+    let reference = media["schema"]["$ref"].as_str()?;
+    reference
+        .strip_prefix("#/components/schemas/")
+        .map(str::to_owned)
 }
 
 /// Follows redirects from `/docs` to the page; checks it is HTML and returns it with its URL.
@@ -166,6 +298,92 @@ fn check_framework(
 
     let (page_path, page) = docs_page(framework, &mut |path| get(path, None));
     spec_loaded_by(framework, &page_path, &page, &mut |path| get(path, None));
+    // The page is titled after the document, and loads the padlock plugin before Swagger UI.
+    let title = document["info"]["title"].as_str().unwrap();
+    assert!(
+        page.contains(&format!("<title>{title}</title>")),
+        "{framework}: the page's title is not {title:?}"
+    );
+    let plugin = page
+        .find(propelauth_core::openapi::SWAGGER_UI_SCRIPT)
+        .unwrap_or_else(|| panic!("{framework}: the page does not load the padlock plugin"));
+    let bundle = page
+        .find("swagger-ui-bundle.js")
+        .or_else(|| {
+            page.find("SwaggerUIBundle=")
+                .or_else(|| page.find("SwaggerUIBundle("))
+        })
+        .unwrap_or_else(|| panic!("{framework}: where does the page load Swagger UI?"));
+    assert!(
+        plugin < bundle,
+        "{framework}: the plugin must load before Swagger UI"
+    );
+
+    // Real users, through the real pipeline, against the published schemas.
+    for builder in sample_users() {
+        let header = format!("Bearer {}", builder.sign());
+        let answer = get("/api/whoami", Some(&header));
+        assert_eq!(answer.status, 200, "{framework}: {}", answer.text());
+        let user: Value = serde_json::from_slice(&answer.body).unwrap();
+        if let Err(error) = validate(
+            &document,
+            &json!({"$ref": "#/components/schemas/User"}),
+            &user,
+            "$",
+        ) {
+            panic!(
+                "{framework}: GET /api/whoami answered what its schema refuses: {error}\n{user:#}"
+            );
+        }
+    }
+    let header = format!("Bearer {}", realistic_token(3).sign());
+    let org_id = "1189c444-8a2d-4c41-8b4b-ae43ce79a001";
+    let answer = get(&format!("/api/org/{org_id}/check"), Some(&header));
+    assert_eq!(answer.status, 200, "{framework}: {}", answer.text());
+    let org: Value = serde_json::from_slice(&answer.body).unwrap();
+    let org_schema = json!({"$ref": "#/components/schemas/OrgMemberInfo"});
+    if let Err(error) = validate(&document, &org_schema, &org, "$") {
+        panic!("{framework}: GET /api/org/{{org_id}}/check: {error}\n{org:#}");
+    }
+    // Users no token yields (a personal API key's), serialized as the routes would.
+    for user in api_key_users() {
+        let user = serde_json::to_value(user).unwrap();
+        if let Err(error) = validate(
+            &document,
+            &json!({"$ref": "#/components/schemas/User"}),
+            &user,
+            "$",
+        ) {
+            panic!("{framework}: {error}\n{user:#}");
+        }
+    }
+    // And the schema refuses what serde never writes.
+    let user: Value = serde_json::from_slice(
+        &get(
+            "/api/whoami",
+            Some(&format!("Bearer {}", samples::owner_token().sign())),
+        )
+        .body,
+    )
+    .unwrap();
+    // poem-openapi's schemas cannot say `additionalProperties: false` (its `MetaSchema` has
+    // no way to write it), so poem's `User` allows unknown fields; the others' do not.
+    let closed = framework != "poem";
+    for (wrong, why) in wrong_users(&user) {
+        if why == UNKNOWN_FIELD && !closed {
+            continue;
+        }
+        assert!(
+            validate(
+                &document,
+                &json!({"$ref": "#/components/schemas/User"}),
+                &wrong,
+                "$"
+            )
+            .is_err(),
+            "{framework}: the User schema accepts a user {why}"
+        );
+    }
 
     // The Authorize button: for an `http` `bearer` scheme, Swagger UI sends the pasted token
     // as `Authorization: Bearer <token>`; the extractors must accept exactly that.
@@ -181,6 +399,246 @@ fn check_framework(
     assert_eq!(get("/api/whoami", None).status, 401, "{framework}");
     let billing = format!("/api/org/{ACME_ORG_ID}/billing");
     assert_eq!(get(&billing, Some(&header)).status, 200, "{framework}");
+}
+
+/// Tokens covering every shape a user's JSON takes: names set and unset, orgs (one active,
+/// several, multi-role, with legacy ids), properties, metadata, and every login method.
+fn sample_users() -> Vec<TokenBuilder> {
+    let mut users = vec![
+        samples::owner_token(),
+        samples::member_token(),
+        samples::no_org_token(),
+        realistic_token(3),
+        TokenBuilder::new("user-bare").without_claim("login_method"),
+        TokenBuilder::new("user-full")
+            .email("ada@example.com")
+            .first_name("Ada")
+            .last_name("Lovelace")
+            .username("ada")
+            .legacy_user_id("legacy-1")
+            .impersonator_user_id("employee-1")
+            .properties(json!({"tier": "gold", "seats": 3, "flags": [true]}))
+            .metadata(json!({"plan": {"name": "pro"}}))
+            .login_method(json!({"login_method": "impersonation"}))
+            .org(
+                OrgClaim::new("org-multi", "Multi", "Editor")
+                    .multi_role(["Viewer", "Billing"])
+                    .permissions(["can_view_billing"])
+                    .legacy_org_id("legacy-org")
+                    .metadata(json!({"region": "eu"})),
+            ),
+        TokenBuilder::new("user-active").active_org(
+            OrgClaim::new("org-active", "Active", "Member").inherited_roles(["Member"]),
+        ),
+        TokenBuilder::new("user-scalar-metadata").metadata(json!(42)),
+    ];
+    for method in [
+        "password",
+        "magic_link",
+        "email_confirmation_link",
+        "generated_from_backend_api",
+        "something_new",
+    ] {
+        users
+            .push(TokenBuilder::new("user-method").login_method(json!({ "login_method": method })));
+    }
+    for provider in SocialProvider::ALL {
+        users
+            .push(TokenBuilder::new("user-social").login_method(
+                json!({"login_method": "social_sso", "provider": provider.as_str()}),
+            ));
+    }
+    for provider in SamlProvider::ALL {
+        users.push(TokenBuilder::new("user-saml").login_method(
+            json!({"login_method": "saml_sso", "provider": provider.as_str(), "org_id": "org-1"}),
+        ));
+    }
+    users
+}
+
+/// Users authenticated by a personal API key (no token carries that login method).
+fn api_key_users() -> Vec<User> {
+    let base: User = serde_json::from_value(json!({"user_id": "user-key"})).unwrap();
+    let metadata = json!({"scopes": ["read"]}).as_object().cloned();
+    [None, metadata]
+        .into_iter()
+        .map(|metadata| User {
+            login_method: LoginMethod::PersonalApiKey { metadata },
+            ..base.clone()
+        })
+        .collect()
+}
+
+/// The change a schema that lists its properties but allows others accepts.
+const UNKNOWN_FIELD: &str = "with an unknown field";
+
+/// A user's JSON changed in ways serde never writes, each with what is wrong with it.
+fn wrong_users(user: &Value) -> Vec<(Value, &'static str)> {
+    let changed = |change: &dyn Fn(&mut Value)| {
+        let mut user = user.clone();
+        change(&mut user);
+        user
+    };
+    vec![
+        (
+            changed(&|u| drop(u.as_object_mut().unwrap().remove("email"))),
+            "without `email`",
+        ),
+        (
+            changed(&|u| u["user_id"] = json!(null)),
+            "whose `user_id` is null",
+        ),
+        (changed(&|u| u["extra"] = json!(1)), UNKNOWN_FIELD),
+        (
+            changed(&|u| u["login_method"] = json!("password")),
+            "whose login method is a string",
+        ),
+        (
+            changed(&|u| u["login_method"] = json!({"login_method": "social_sso"})),
+            "social login without a provider",
+        ),
+        (
+            changed(&|u| {
+                u["login_method"] = json!({"login_method": "saml_sso", "provider": "Okta"})
+            }),
+            "SAML login without an org",
+        ),
+        (
+            changed(&|u| u["org_id_to_org_member_info"] = json!({"o": {"org_id": "o"}})),
+            "with an incomplete org",
+        ),
+    ]
+}
+
+/// Validates `value` against `schema` (JSON Schema as OpenAPI 3.0 and 3.1 documents write it:
+/// `type` (one or several, `null` included), `nullable`, `enum`, `properties`, `required`,
+/// `additionalProperties`, `items`, `oneOf`, `anyOf`, `allOf` and `$ref` into the document).
+/// Other keywords (descriptions, formats) do not constrain the shape. Errors name the place.
+fn validate(document: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => document
+            .pointer(reference.trim_start_matches('#'))
+            .ok_or_else(|| format!("{at}: dangling reference {reference}"))?,
+        None => schema,
+    };
+    if schema == &json!(true) {
+        return Ok(());
+    }
+    if schema == &json!(false) {
+        return Err(format!("{at}: nothing is allowed here"));
+    }
+    let nullable = schema["nullable"] == json!(true);
+    if let Some(ty) = schema.get("type") {
+        let types: Vec<&str> = match ty {
+            Value::String(ty) => vec![ty.as_str()],
+            Value::Array(types) => types.iter().filter_map(Value::as_str).collect(),
+            other => return Err(format!("{at}: odd type {other}")),
+        };
+        let actual = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let matches = types.contains(&actual)
+            || (actual == "integer" && types.contains(&"number"))
+            || (actual == "null" && nullable);
+        if !matches {
+            return Err(format!("{at}: {value} is not {types:?}"));
+        }
+        if value.is_null() {
+            return Ok(());
+        }
+    } else if value.is_null() && nullable {
+        return Ok(());
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        if !values.contains(value) {
+            return Err(format!("{at}: {value} is not one of {values:?}"));
+        }
+    }
+    for alternatives in ["allOf"] {
+        for alternative in schema[alternatives].as_array().into_iter().flatten() {
+            validate(document, alternative, value, at)?;
+        }
+    }
+    if let Some(alternatives) = schema.get("oneOf").and_then(Value::as_array) {
+        let passing = alternatives
+            .iter()
+            .filter(|alternative| validate(document, alternative, value, at).is_ok())
+            .count();
+        if passing != 1 {
+            return Err(format!(
+                "{at}: {value} matches {passing} of oneOf's alternatives, not 1"
+            ));
+        }
+    }
+    if let Some(alternatives) = schema.get("anyOf").and_then(Value::as_array) {
+        if !alternatives
+            .iter()
+            .any(|alternative| validate(document, alternative, value, at).is_ok())
+        {
+            return Err(format!(
+                "{at}: {value} matches none of anyOf's alternatives"
+            ));
+        }
+    }
+    if let (Some(items), Some(elements)) = (schema.get("items"), value.as_array()) {
+        for (index, element) in elements.iter().enumerate() {
+            validate(document, items, element, &format!("{at}[{index}]"))?;
+        }
+    }
+    if let Some(object) = value.as_object() {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for name in schema["required"].as_array().into_iter().flatten() {
+            let name = name.as_str().unwrap_or_default();
+            if !object.contains_key(name) {
+                return Err(format!("{at}: required `{name}` is missing"));
+            }
+        }
+        for (name, field) in object {
+            let place = format!("{at}.{name}");
+            match properties.and_then(|properties| properties.get(name)) {
+                Some(property) => validate(document, property, field, &place)?,
+                None => {
+                    if let Some(additional) = schema.get("additionalProperties") {
+                        validate(document, additional, field, &place)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_validator_refuses_what_a_schema_does_not_allow() {
+    let document = json!({"components": {"schemas": {"Named": {
+        "type": "object", "required": ["id"], "additionalProperties": false,
+        "properties": {"id": {"type": "string"}, "note": {"type": ["string", "null"]},
+            "old": {"type": "string", "nullable": true},
+            "kind": {"oneOf": [{"enum": ["a"]}, {"enum": ["b"]}]},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "map": {"type": "object", "additionalProperties": {"type": "integer"}}}
+    }}}});
+    let named = json!({"$ref": "#/components/schemas/Named"});
+    let good =
+        json!({"id": "x", "note": null, "old": null, "kind": "b", "tags": ["t"], "map": {"k": 1}});
+    assert_eq!(validate(&document, &named, &good, "$"), Ok(()));
+    for wrong in [
+        json!({"note": "x"}),
+        json!({"id": 1}),
+        json!({"id": "x", "other": 1}),
+        json!({"id": "x", "kind": "c"}),
+        json!({"id": "x", "tags": [1]}),
+        json!({"id": "x", "map": {"k": "v"}}),
+        json!({"id": null}),
+    ] {
+        assert!(validate(&document, &named, &wrong, "$").is_err(), "{wrong}");
+    }
 }
 
 /// utoipa-swagger-ui: the page loads `swagger-initializer.js`, whose configuration names

@@ -299,9 +299,8 @@ macro_rules! provider_enum {
         }
 
         impl $name {
-            /// Every provider, in declaration order (the API docs' schema lists their names).
-            #[cfg_attr(not(any(feature = "utoipa", feature = "schemars")), allow(dead_code))]
-            pub(crate) const ALL: &'static [Self] = &[$(Self::$variant,)+];
+            /// Every known provider, in declaration order (API docs list their names).
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
 
             /// The name PropelAuth uses for this provider in `login_method`.
             pub fn as_str(&self) -> &'static str {

@@ -51,14 +51,19 @@
 use rocket_okapi::r#gen::OpenApiGenerator;
 use rocket_okapi::okapi::Map;
 use rocket_okapi::okapi::openapi3::{
-    MediaType, OpenApi, RefOr, Response, Responses, SecurityRequirement, SecurityScheme,
-    SecuritySchemeData,
+    Header, MediaType, OpenApi, ParameterValue, RefOr, Response, Responses, SecurityRequirement,
+    SecurityScheme, SecuritySchemeData,
 };
 use rocket_okapi::okapi::schemars::schema::{InstanceType, ObjectValidation, Schema, SchemaObject};
 use rocket_okapi::request::{OpenApiFromRequest, RequestHeaderInput};
 use rocket_okapi::response::OpenApiResponderInner;
 
 use crate::{AuthRejection, OptionalUser, RequireUser};
+
+pub use propelauth_core::openapi::{
+    FORBIDDEN_DESCRIPTION, FORBIDDEN_RESPONSE, SWAGGER_UI_SCRIPT, SecurityCheckError,
+    UNAUTHORIZED_DESCRIPTION, UNAUTHORIZED_RESPONSE, WWW_AUTHENTICATE_DESCRIPTION, swagger_ui_page,
+};
 
 /// The name of the security scheme in the document: what the operations' `security`
 /// requirements refer to, and what Swagger UI shows in its **Authorize** dialog.
@@ -132,11 +137,16 @@ impl OpenApiResponderInner for AuthRejection {
 /// The 401's description. The guard and [`AuthRejection`] both document the 401 of a route
 /// taking [`RequireUser`] and returning `Result<_, AuthRejection>`: rocket_okapi merges them,
 /// and prints a warning to stdout when they differ, so they are the same.
-const UNAUTHORIZED: &str =
-    "No valid access token (body `{\"detail\": ...}`, `WWW-Authenticate: Bearer ...`)";
+const UNAUTHORIZED: &str = UNAUTHORIZED_DESCRIPTION;
 /// The 403's description.
-const FORBIDDEN: &str =
-    "The user does not meet the route's org requirement (body `{\"detail\": ...}`)";
+const FORBIDDEN: &str = FORBIDDEN_DESCRIPTION;
+
+fn string_schema() -> SchemaObject {
+    SchemaObject {
+        instance_type: Some(InstanceType::String.into()),
+        ..SchemaObject::default()
+    }
+}
 
 /// Responses with the rejection body `{"detail": string}`.
 fn detail_responses(statuses: &[(u16, &str)]) -> Responses {
@@ -145,13 +155,9 @@ fn detail_responses(statuses: &[(u16, &str)]) -> Responses {
         ..SchemaObject::default()
     };
     let mut properties = ObjectValidation::default();
-    properties.properties.insert(
-        "detail".to_owned(),
-        Schema::Object(SchemaObject {
-            instance_type: Some(InstanceType::String.into()),
-            ..SchemaObject::default()
-        }),
-    );
+    properties
+        .properties
+        .insert("detail".to_owned(), Schema::Object(string_schema()));
     properties.required.insert("detail".to_owned());
     detail.object = Some(Box::new(properties));
 
@@ -165,11 +171,31 @@ fn detail_responses(statuses: &[(u16, &str)]) -> Responses {
                 ..MediaType::default()
             },
         );
+        let mut headers = Map::default();
+        if status == 401 {
+            let header = Header {
+                description: Some(WWW_AUTHENTICATE_DESCRIPTION.to_owned()),
+                required: true,
+                deprecated: false,
+                allow_empty_value: false,
+                value: ParameterValue::Schema {
+                    style: None,
+                    explode: None,
+                    allow_reserved: false,
+                    schema: string_schema(),
+                    example: None,
+                    examples: None,
+                },
+                extensions: Map::default(),
+            };
+            headers.insert("WWW-Authenticate".to_owned(), RefOr::Object(header));
+        }
         responses.responses.insert(
             status.to_string(),
             RefOr::Object(Response {
                 description: description.to_owned(),
                 content,
+                headers,
                 ..Response::default()
             }),
         );
@@ -178,7 +204,7 @@ fn detail_responses(statuses: &[(u16, &str)]) -> Responses {
 }
 
 /// Completes the optional-user operations: `security: [{}]` becomes
-/// `[{"propelauth": []}, {}]`, the token or none. Call it on the spec from
+/// `[{}, {"propelauth": []}]`, no token or the token. Call it on the spec from
 /// `openapi_get_routes_spec!` (or `openapi_get_spec!`) before serving it.
 ///
 /// rocket_okapi lets a guard add one requirement to an operation, and an optional token needs
@@ -208,10 +234,22 @@ pub fn document_optional_users(spec: &mut OpenApi) {
         ];
         for operation in operations.into_iter().flatten() {
             if operation.security.as_ref() == Some(&anonymous_only) {
-                operation.security = Some(vec![token_required(), SecurityRequirement::default()]);
+                operation.security = Some(vec![SecurityRequirement::default(), token_required()]);
             }
         }
     }
+}
+
+/// Checks a finished document against the routes that take the user: see
+/// `propelauth_core::openapi::check_security`. The guards add the security requirement and
+/// the 401 by themselves; this catches a path listed as protected whose route takes no
+/// [`RequireUser`], or an optional route whose spec did not go through
+/// [`document_optional_users`].
+pub fn check_security(spec: &OpenApi, protected_paths: &[&str]) -> Result<(), SecurityCheckError> {
+    let document = serde_json::to_value(spec).map_err(|error| SecurityCheckError {
+        problems: vec![format!("the document does not serialize: {error}")],
+    })?;
+    propelauth_core::openapi::check_security(&document, protected_paths)
 }
 
 #[cfg(test)]
@@ -251,7 +289,7 @@ mod tests {
         document_optional_users(&mut document);
         assert_eq!(
             security_of(&document),
-            Some(vec![token_required(), SecurityRequirement::default()])
+            Some(vec![SecurityRequirement::default(), token_required()])
         );
     }
 

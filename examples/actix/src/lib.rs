@@ -8,7 +8,7 @@ use std::sync::Arc;
 use actix_web::http::header::CONTENT_ENCODING;
 use actix_web::{HttpResponse, ResponseError, get, web};
 use propelauth_actix::api::FetchUsersInOrgOptions;
-use propelauth_actix::openapi::BearerAuth;
+use propelauth_actix::openapi::{BearerAuth, Forbidden, Unauthorized, swagger_ui_page};
 use propelauth_actix::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
@@ -17,7 +17,9 @@ use utoipa_swagger_ui::Config as SwaggerConfig;
 use propelauth_example_support::BACKEND_FAILURE_DETAIL;
 
 /// The OpenAPI document of the example routes: each route that takes the user lists the
-/// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security`.
+/// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security` and documents
+/// its 401 ([`Unauthorized`]) and, with an org check, its 403 ([`Forbidden`]);
+/// `propelauth_actix::openapi::check_security` checks that in the tests.
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "PropelAuth example (actix-web)"),
@@ -66,7 +68,9 @@ async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 
-/// Swagger UI's files, reading the document at `/openapi.json`.
+/// Swagger UI's files, reading the document at `/openapi.json`. Its page goes through
+/// `swagger_ui_page`: titled after the document, and drawing the optional route's padlock open
+/// until a token is authorized.
 ///
 /// Served through utoipa-swagger-ui's framework-neutral `serve`, not its `actix-web` feature:
 /// cargo unifies a dependency's features across the workspace, so that feature would make
@@ -79,6 +83,13 @@ async fn swagger_ui(
     config: web::Data<Arc<SwaggerConfig<'static>>>,
 ) -> HttpResponse {
     match utoipa_swagger_ui::serve(&file, Arc::clone(&config)) {
+        Ok(Some(file)) if file.content_type.starts_with("text/html") && !file.gzpipped => {
+            let title = ApiDoc::openapi().info.title;
+            let page = swagger_ui_page(&String::from_utf8_lossy(&file.bytes), &title);
+            HttpResponse::Ok()
+                .content_type(file.content_type)
+                .body(page)
+        }
         Ok(Some(file)) => {
             let mut response = HttpResponse::Ok();
             response.content_type(file.content_type);
@@ -99,14 +110,14 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// require_user: the signed-in user.
+/// The signed-in user (require_user).
 #[utoipa::path(
     get,
     path = "/api/whoami",
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The `User`", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
+        (status = 200, description = "The signed-in user", body = User),
+        (status = 401, response = Unauthorized),
     )
 )]
 #[get("/api/whoami")]
@@ -114,11 +125,11 @@ async fn whoami(RequireUser(user): RequireUser) -> web::Json<Arc<User>> {
     web::Json(user)
 }
 
-/// optional_user: the user's id when a valid token is sent, `{}` otherwise.
+/// The user's id when a valid token is sent, `{}` otherwise (optional_user).
 #[utoipa::path(
     get,
     path = "/api/whoami_optional",
-    security(("propelauth" = []), ()),
+    security((), ("propelauth" = [])),
     responses((status = 200, description = "`{\"user_id\": ...}` or `{}`", content_type = "application/json"))
 )]
 #[get("/api/whoami_optional")]
@@ -132,16 +143,18 @@ async fn whoami_optional(OptionalUser(user): OptionalUser) -> web::Json<Value> {
 type OrgId = web::Path<String>;
 type OrgResult = Result<web::Json<OrgMemberInfo>, AuthRejection>;
 
-/// require_org_member.
+/// The user's membership of the org (require_org_member).
+///
+/// 403 when the user is not a member of the org.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/check",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member of the org"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 #[get("/api/org/{org_id}/check")]
@@ -150,16 +163,18 @@ async fn check(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult 
     Ok(web::Json(org.clone()))
 }
 
-/// require_org_member_with_minimum_role "Admin".
+/// The membership, for Admin or above (require_org_member_with_minimum_role).
+///
+/// 403 when the user is not a member, or below Admin.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/admin_or_owner",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member, or below Admin"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 #[get("/api/org/{org_id}/admin_or_owner")]
@@ -168,16 +183,18 @@ async fn admin_or_owner(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> O
     Ok(web::Json(org.clone()))
 }
 
-/// require_org_member_with_exact_role "Admin".
+/// The membership, for exactly Admin (require_org_member_with_exact_role).
+///
+/// 403 when the user is not a member, or not exactly Admin.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/admin_only",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member, or not exactly Admin"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 #[get("/api/org/{org_id}/admin_only")]
@@ -186,16 +203,18 @@ async fn admin_only(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgRe
     Ok(web::Json(org.clone()))
 }
 
-/// require_org_member_with_permission "can_view_billing".
+/// The membership, with can_view_billing (require_org_member_with_permission).
+///
+/// 403 when the user is not a member, or lacks can_view_billing.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/billing",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member, or without can_view_billing"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 #[get("/api/org/{org_id}/billing")]
@@ -204,16 +223,18 @@ async fn billing(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResul
     Ok(web::Json(org.clone()))
 }
 
-/// require_org_member_with_all_permissions ["can_view_billing", "can_view_reports"].
+/// The membership, with can_view_billing and can_view_reports (require_org_member_with_all_permissions).
+///
+/// 403 when the user is not a member, or lacks either permission.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/billing_and_reports",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member, or without both permissions"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 #[get("/api/org/{org_id}/billing_and_reports")]
@@ -223,8 +244,9 @@ async fn billing_and_reports(auth: PropelAuth, user: RequireUser, org_id: OrgId)
     Ok(web::Json(org.clone()))
 }
 
-/// The org's users from the backend API, for its members: the async twin of the call
-/// (`auth.nonblocking()`), so no async worker waits on the network.
+/// The org's users, for its members (backend API).
+///
+/// A page of `fetch_users_in_org`, fetched with the async client (`auth.nonblocking()`) so that no async worker waits on the network. 403 when the user is not a member of the org.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/users",
@@ -232,8 +254,8 @@ async fn billing_and_reports(auth: PropelAuth, user: RequireUser, org_id: OrgId)
     security(("propelauth" = [])),
     responses(
         (status = 200, description = "A page of the org's users (`fetch_users_in_org`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member of the org"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
         (status = 502, description = "The backend API call failed"),
     )
 )]

@@ -5,13 +5,15 @@
 
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use propelauth_axum::api::{ApiError, FetchUsersInOrgOptions, Page, UserMetadata};
-use propelauth_axum::openapi::BearerAuth;
+use propelauth_axum::openapi::{BearerAuth, Forbidden, Unauthorized, swagger_ui_page};
 use propelauth_axum::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
 use propelauth_example_support::BACKEND_FAILURE_DETAIL;
 use serde_json::{Value, json};
@@ -19,7 +21,9 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// The OpenAPI document of the example routes: each route that takes the user lists the
-/// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security`.
+/// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security` and documents
+/// its 401 ([`Unauthorized`]) and, with an org check, its 403 ([`Forbidden`]);
+/// `propelauth_axum::openapi::check_security` checks that in the tests.
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "PropelAuth example (axum)"),
@@ -54,8 +58,43 @@ pub fn router(auth: PropelAuth) -> Router {
             get(billing_and_reports),
         )
         .route("/api/org/{org_id}/users", get(org_users))
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+        .merge(swagger_ui())
         .with_state(auth)
+}
+
+/// Swagger UI at `/docs`, reading the document at `/openapi.json`. Its page goes through
+/// `swagger_ui_page`: titled after the document, and drawing the optional route's padlock open
+/// until a token is authorized.
+fn swagger_ui() -> Router<PropelAuth> {
+    let document = ApiDoc::openapi();
+    let title: Arc<str> = document.info.title.clone().into();
+    Router::from(SwaggerUi::new("/docs").url("/openapi.json", document)).layer(
+        axum::middleware::map_response(move |response: Response| {
+            let title = Arc::clone(&title);
+            async move { with_page_fix(response, &title).await }
+        }),
+    )
+}
+
+/// The HTML page of Swagger UI through `swagger_ui_page`; its other files as they are.
+async fn with_page_fix(response: Response, title: &str) -> Response {
+    let is_page = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if !is_page {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, 1 << 20).await {
+        Ok(html) => {
+            let page = swagger_ui_page(&String::from_utf8_lossy(&html), title);
+            parts.headers.remove(CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(page))
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 /// Liveness check, no token.
@@ -64,25 +103,25 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// require_user: the signed-in user.
+/// The signed-in user (require_user).
 #[utoipa::path(
     get,
     path = "/api/whoami",
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The `User`", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
+        (status = 200, description = "The signed-in user", body = User),
+        (status = 401, response = Unauthorized),
     )
 )]
 async fn whoami(RequireUser(user): RequireUser) -> Json<Arc<User>> {
     Json(user)
 }
 
-/// optional_user: the user's id when a valid token is sent, `{}` otherwise.
+/// The user's id when a valid token is sent, `{}` otherwise (optional_user).
 #[utoipa::path(
     get,
     path = "/api/whoami_optional",
-    security(("propelauth" = []), ()),
+    security((), ("propelauth" = [])),
     responses((status = 200, description = "`{\"user_id\": ...}` or `{}`", content_type = "application/json"))
 )]
 async fn whoami_optional(user: Option<RequireUser>) -> Json<Value> {
@@ -94,16 +133,18 @@ async fn whoami_optional(user: Option<RequireUser>) -> Json<Value> {
 
 type OrgResult = Result<Json<OrgMemberInfo>, AuthRejection>;
 
-/// require_org_member.
+/// The user's membership of the org (require_org_member).
+///
+/// 403 when the user is not a member of the org.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/check",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member of the org"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 async fn check(
@@ -115,16 +156,18 @@ async fn check(
     Ok(Json(org.clone()))
 }
 
-/// require_org_member_with_minimum_role "Admin".
+/// The membership, for Admin or above (require_org_member_with_minimum_role).
+///
+/// 403 when the user is not a member, or below Admin.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/admin_or_owner",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member, or below Admin"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 async fn admin_or_owner(
@@ -136,16 +179,18 @@ async fn admin_or_owner(
     Ok(Json(org.clone()))
 }
 
-/// require_org_member_with_exact_role "Admin".
+/// The membership, for exactly Admin (require_org_member_with_exact_role).
+///
+/// 403 when the user is not a member, or not exactly Admin.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/admin_only",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member, or not exactly Admin"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 async fn admin_only(
@@ -157,16 +202,18 @@ async fn admin_only(
     Ok(Json(org.clone()))
 }
 
-/// require_org_member_with_permission "can_view_billing".
+/// The membership, with can_view_billing (require_org_member_with_permission).
+///
+/// 403 when the user is not a member, or lacks can_view_billing.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/billing",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member, or without can_view_billing"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 async fn billing(
@@ -178,16 +225,18 @@ async fn billing(
     Ok(Json(org.clone()))
 }
 
-/// require_org_member_with_all_permissions ["can_view_billing", "can_view_reports"].
+/// The membership, with can_view_billing and can_view_reports (require_org_member_with_all_permissions).
+///
+/// 403 when the user is not a member, or lacks either permission.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/billing_and_reports",
     params(("org_id" = String, Path, description = "The org's id")),
     security(("propelauth" = [])),
     responses(
-        (status = 200, description = "The user's membership in the org (`OrgMemberInfo`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member, or without both permissions"),
+        (status = 200, description = "The user's membership of the org", body = OrgMemberInfo),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 async fn billing_and_reports(
@@ -200,8 +249,9 @@ async fn billing_and_reports(
     Ok(Json(org.clone()))
 }
 
-/// The org's users from the backend API, for its members: the async twin of the call
-/// (`auth.nonblocking()`), so no async worker waits on the network.
+/// The org's users, for its members (backend API).
+///
+/// A page of `fetch_users_in_org`, fetched with the async client (`auth.nonblocking()`) so that no async worker waits on the network. 403 when the user is not a member of the org.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/users",
@@ -209,8 +259,8 @@ async fn billing_and_reports(
     security(("propelauth" = [])),
     responses(
         (status = 200, description = "A page of the org's users (`fetch_users_in_org`)", content_type = "application/json"),
-        (status = 401, description = "No valid access token"),
-        (status = 403, description = "Not a member of the org"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
         (status = 502, description = "The backend API call failed"),
     )
 )]

@@ -4,10 +4,9 @@
 //! (`cargo run --bin poem`); the conformance suite drives [`app`] in process.
 #![deny(missing_docs)]
 
-use std::sync::Arc;
-
 use poem::error::ResponseError;
 use poem::http::StatusCode;
+use poem::web::Html;
 use poem::{Endpoint, EndpointExt, IntoResponse, Route};
 use poem_openapi::param::Path;
 use poem_openapi::payload::PlainText;
@@ -17,8 +16,10 @@ use poem_openapi::registry::{
 use poem_openapi::{ApiResponse, OpenApi, OpenApiService};
 use propelauth_example_support::BACKEND_FAILURE_DETAIL;
 use propelauth_poem::api::{FetchUsersInOrgOptions, Page, UserMetadata};
-use propelauth_poem::openapi::{BearerUser, OptionalBearerUser};
-use propelauth_poem::{AuthRejection, OrgMemberInfo, PropelAuth, User};
+use propelauth_poem::openapi::{
+    Authenticated, BearerUser, OptionalBearerUser, OrgMemberInfoJson, UserJson, swagger_ui_page,
+};
+use propelauth_poem::{AuthRejection, PropelAuth};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -31,22 +32,32 @@ pub fn app(auth: PropelAuth) -> impl Endpoint {
 /// with the OpenAPI document at `/openapi.json` and Swagger UI at `/docs`.
 pub fn routes() -> Route {
     let api = api_service();
+    // Swagger UI's page (poem-openapi's, with the document inline) through
+    // `swagger_ui_page`: titled after the document, and drawing the optional route's padlock
+    // open until a token is authorized.
+    let page = swagger_ui_page(&api.swagger_ui_html(), TITLE);
     Route::new()
         .at("/openapi.json", api.spec_endpoint())
-        .nest("/docs", api.swagger_ui())
+        .at(
+            "/docs",
+            poem::endpoint::make_sync(move |_| Html(page.clone())),
+        )
         .nest("/", api)
 }
 
+/// The document's title, and the Swagger UI page's.
+const TITLE: &str = "PropelAuth example (poem)";
+
 /// The poem-openapi service of the example routes.
 pub fn api_service() -> OpenApiService<Api, ()> {
-    OpenApiService::new(Api, "PropelAuth example (poem)", env!("CARGO_PKG_VERSION"))
+    OpenApiService::new(Api, TITLE, env!("CARGO_PKG_VERSION"))
 }
 
 /// The example routes, as poem-openapi operations.
 #[derive(Debug)]
 pub struct Api;
 
-type OrgResult = Result<JsonBody<OrgMemberInfo>, AuthRejection>;
+type OrgResult = Result<OrgMemberInfoJson, AuthRejection>;
 
 #[OpenApi]
 impl Api {
@@ -56,13 +67,13 @@ impl Api {
         PlainText("ok")
     }
 
-    /// require_user: the signed-in user.
+    /// The signed-in user (require_user).
     #[oai(path = "/api/whoami", method = "get")]
-    async fn whoami(&self, user: BearerUser) -> JsonBody<Arc<User>> {
-        JsonBody(user.0)
+    async fn whoami(&self, user: BearerUser) -> Authenticated<UserJson> {
+        Authenticated(UserJson(user.0))
     }
 
-    /// optional_user: the user's id when a valid token is sent, `{}` otherwise.
+    /// The user's id when a valid token is sent, `{}` otherwise (optional_user).
     #[oai(path = "/api/whoami_optional", method = "get")]
     async fn whoami_optional(&self, user: OptionalBearerUser) -> JsonBody<Value> {
         JsonBody(match user.0 {
@@ -71,14 +82,18 @@ impl Api {
         })
     }
 
-    /// require_org_member.
+    /// The user's membership of the org (require_org_member).
+    ///
+    /// 403 when the user is not a member of the org.
     #[oai(path = "/api/org/:org_id/check", method = "get")]
     async fn check(&self, auth: PropelAuth, user: BearerUser, org_id: Path<String>) -> OrgResult {
         let org = auth.require_org_member(&user, &org_id)?;
-        Ok(JsonBody(org.clone()))
+        Ok(OrgMemberInfoJson(org.clone()))
     }
 
-    /// require_org_member_with_minimum_role "Admin".
+    /// The membership, for Admin or above (require_org_member_with_minimum_role).
+    ///
+    /// 403 when the user is not a member, or below Admin.
     #[oai(path = "/api/org/:org_id/admin_or_owner", method = "get")]
     async fn admin_or_owner(
         &self,
@@ -87,10 +102,12 @@ impl Api {
         org_id: Path<String>,
     ) -> OrgResult {
         let org = auth.require_org_member_with_minimum_role(&user, &org_id, "Admin")?;
-        Ok(JsonBody(org.clone()))
+        Ok(OrgMemberInfoJson(org.clone()))
     }
 
-    /// require_org_member_with_exact_role "Admin".
+    /// The membership, for exactly Admin (require_org_member_with_exact_role).
+    ///
+    /// 403 when the user is not a member, or not exactly Admin.
     #[oai(path = "/api/org/:org_id/admin_only", method = "get")]
     async fn admin_only(
         &self,
@@ -99,17 +116,21 @@ impl Api {
         org_id: Path<String>,
     ) -> OrgResult {
         let org = auth.require_org_member_with_exact_role(&user, &org_id, "Admin")?;
-        Ok(JsonBody(org.clone()))
+        Ok(OrgMemberInfoJson(org.clone()))
     }
 
-    /// require_org_member_with_permission "can_view_billing".
+    /// The membership, with can_view_billing (require_org_member_with_permission).
+    ///
+    /// 403 when the user is not a member, or lacks can_view_billing.
     #[oai(path = "/api/org/:org_id/billing", method = "get")]
     async fn billing(&self, auth: PropelAuth, user: BearerUser, org_id: Path<String>) -> OrgResult {
         let org = auth.require_org_member_with_permission(&user, &org_id, "can_view_billing")?;
-        Ok(JsonBody(org.clone()))
+        Ok(OrgMemberInfoJson(org.clone()))
     }
 
-    /// require_org_member_with_all_permissions ["can_view_billing", "can_view_reports"].
+    /// The membership, with can_view_billing and can_view_reports (require_org_member_with_all_permissions).
+    ///
+    /// 403 when the user is not a member, or lacks either permission.
     #[oai(path = "/api/org/:org_id/billing_and_reports", method = "get")]
     async fn billing_and_reports(
         &self,
@@ -119,11 +140,12 @@ impl Api {
     ) -> OrgResult {
         let permissions = ["can_view_billing", "can_view_reports"];
         let org = auth.require_org_member_with_all_permissions(&user, &org_id, &permissions)?;
-        Ok(JsonBody(org.clone()))
+        Ok(OrgMemberInfoJson(org.clone()))
     }
 
-    /// The org's users from the backend API, for its members: the async twin of the call
-    /// (`auth.nonblocking()`), so no async worker waits on the network.
+    /// The org's users, for its members (backend API).
+    ///
+    /// A page of `fetch_users_in_org`, fetched with the async client (`auth.nonblocking()`) so that no async worker waits on the network. 403 when the user is not a member of the org.
     #[oai(path = "/api/org/:org_id/users", method = "get")]
     async fn org_users(
         &self,
@@ -199,11 +221,13 @@ impl ApiResponse for OrgUsersError {
     fn register(_: &mut Registry) {}
 }
 
-/// A 200 JSON body written by serde as is, documented as a JSON object.
+/// A 200 JSON body written by serde as is, documented as a JSON object: for the backend API's
+/// `Page<UserMetadata>`, which has no poem-openapi schema (`User` and `OrgMemberInfo` have
+/// one, through propelauth-poem's `UserJson` and `OrgMemberInfoJson`).
 ///
-/// poem-openapi's own `Json` needs the poem-openapi `Type` trait, which core's `User` and
-/// `OrgMemberInfo` do not implement, and goes through `serde_json::Value`, which would
-/// reorder the keys: this keeps the bytes identical to the other frameworks' examples.
+/// poem-openapi's own `Json` needs the poem-openapi `Type` trait and goes through
+/// `serde_json::Value`, which would reorder the keys: this keeps the bytes identical to the
+/// other frameworks' examples.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 

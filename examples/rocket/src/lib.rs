@@ -3,14 +3,18 @@
 //! (`cargo run --bin rocket`); the conformance suite drives [`app`] in process.
 #![deny(missing_docs)]
 
+use std::io::Cursor;
 use std::sync::Arc;
 
 use propelauth_example_support::BACKEND_FAILURE_DETAIL;
 use propelauth_rocket::api::{FetchUsersInOrgOptions, Page, UserMetadata};
+use propelauth_rocket::openapi::swagger_ui_page;
 use propelauth_rocket::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::http::{ContentType, Status};
 use rocket::response::{self, Responder};
 use rocket::serde::Serialize;
-use rocket::serde::json::{Value, json};
+use rocket::serde::json::{Json, Value, json};
 use rocket::{Build, Request, Rocket, State, get};
 use rocket_okapi::handlers::OpenApiHandler;
 use rocket_okapi::okapi::openapi3::{OpenApi, RefOr, Response as OpenApiResponse, Responses};
@@ -24,6 +28,7 @@ use rocket_okapi::{openapi, openapi_get_routes_spec};
 /// Rocket's usual `ROCKET_*` variables.
 pub fn app(rocket: Rocket<Build>, auth: PropelAuth) -> Rocket<Build> {
     let (routes, spec) = routes_and_spec();
+    let title = spec.info.title.clone();
     let swagger_ui = SwaggerUIConfig {
         url: "/openapi.json".to_owned(),
         ..SwaggerUIConfig::default()
@@ -37,6 +42,41 @@ pub fn app(rocket: Rocket<Build>, auth: PropelAuth) -> Rocket<Build> {
             vec![OpenApiHandler::new(spec).into_route("/openapi.json")],
         )
         .mount("/docs", make_swagger_ui(&swagger_ui))
+        .attach(SwaggerUiPage { title })
+}
+
+/// Puts Swagger UI's page (`/docs/index.html`) through `swagger_ui_page`: titled after the
+/// document, and drawing the optional route's padlock open until a token is authorized.
+struct SwaggerUiPage {
+    title: String,
+}
+
+#[rocket::async_trait]
+impl Fairing for SwaggerUiPage {
+    fn info(&self) -> Info {
+        Info {
+            name: "Swagger UI page",
+            kind: Kind::Response,
+        }
+    }
+
+    async fn on_response<'r>(&self, request: &'r Request<'_>, response: &mut rocket::Response<'r>) {
+        let is_page = request.uri().path().starts_with("/docs/")
+            && response.content_type() == Some(ContentType::HTML);
+        if !is_page {
+            return;
+        }
+        match response.body_mut().to_string().await {
+            Ok(html) => {
+                let page = swagger_ui_page(&html, &self.title);
+                response.set_sized_body(page.len(), Cursor::new(page));
+            }
+            Err(_) => {
+                response.set_status(Status::InternalServerError);
+                response.set_sized_body(0, Cursor::new(String::new()));
+            }
+        }
+    }
 }
 
 /// The example routes and their OpenAPI document.
@@ -58,21 +98,27 @@ pub fn routes_and_spec() -> (Vec<rocket::Route>, OpenApi) {
     (routes, spec)
 }
 
-/// Liveness check, no token.
+/// # Liveness check
+///
+/// No token.
 #[openapi]
 #[get("/healthz")]
 fn healthz() -> &'static str {
     "ok"
 }
 
-/// require_user: the signed-in user.
+/// # The signed-in user
+///
+/// require_user.
 #[openapi]
 #[get("/api/whoami")]
-fn whoami(user: RequireUser) -> JsonBody<Arc<User>> {
-    JsonBody(user.0)
+fn whoami(user: RequireUser) -> Json<Arc<User>> {
+    Json(user.0)
 }
 
-/// optional_user: the user's id when a valid token is sent, `{}` otherwise.
+/// # The user's id when a valid token is sent, `{}` otherwise
+///
+/// optional_user.
 #[openapi]
 #[get("/api/whoami_optional")]
 fn whoami_optional(user: Option<RequireUser>) -> Value {
@@ -83,51 +129,62 @@ fn whoami_optional(user: Option<RequireUser>) -> Value {
 }
 
 type Auth<'r> = &'r State<PropelAuth>;
-type OrgResult = Result<JsonBody<OrgMemberInfo>, AuthRejection>;
+type OrgResult = Result<Json<OrgMemberInfo>, AuthRejection>;
 
-/// require_org_member.
+/// # The user's membership of the org
+///
+/// require_org_member. 403 when the user is not a member of the org.
 #[openapi]
 #[get("/api/org/<org_id>/check")]
 fn check(auth: Auth<'_>, user: RequireUser, org_id: &str) -> OrgResult {
     let org = auth.require_org_member(&user, org_id)?;
-    Ok(JsonBody(org.clone()))
+    Ok(Json(org.clone()))
 }
 
-/// require_org_member_with_minimum_role "Admin".
+/// # The membership, for Admin or above
+///
+/// require_org_member_with_minimum_role "Admin". 403 when the user is not a member, or below Admin.
 #[openapi]
 #[get("/api/org/<org_id>/admin_or_owner")]
 fn admin_or_owner(auth: Auth<'_>, user: RequireUser, org_id: &str) -> OrgResult {
     let org = auth.require_org_member_with_minimum_role(&user, org_id, "Admin")?;
-    Ok(JsonBody(org.clone()))
+    Ok(Json(org.clone()))
 }
 
-/// require_org_member_with_exact_role "Admin".
+/// # The membership, for exactly Admin
+///
+/// require_org_member_with_exact_role "Admin". 403 when the user is not a member, or not exactly Admin.
 #[openapi]
 #[get("/api/org/<org_id>/admin_only")]
 fn admin_only(auth: Auth<'_>, user: RequireUser, org_id: &str) -> OrgResult {
     let org = auth.require_org_member_with_exact_role(&user, org_id, "Admin")?;
-    Ok(JsonBody(org.clone()))
+    Ok(Json(org.clone()))
 }
 
-/// require_org_member_with_permission "can_view_billing".
+/// # The membership, with can_view_billing
+///
+/// require_org_member_with_permission "can_view_billing". 403 when the user is not a member, or lacks the permission.
 #[openapi]
 #[get("/api/org/<org_id>/billing")]
 fn billing(auth: Auth<'_>, user: RequireUser, org_id: &str) -> OrgResult {
     let org = auth.require_org_member_with_permission(&user, org_id, "can_view_billing")?;
-    Ok(JsonBody(org.clone()))
+    Ok(Json(org.clone()))
 }
 
-/// require_org_member_with_all_permissions ["can_view_billing", "can_view_reports"].
+/// # The membership, with can_view_billing and can_view_reports
+///
+/// require_org_member_with_all_permissions. 403 when the user is not a member, or lacks either permission.
 #[openapi]
 #[get("/api/org/<org_id>/billing_and_reports")]
 fn billing_and_reports(auth: Auth<'_>, user: RequireUser, org_id: &str) -> OrgResult {
     let permissions = ["can_view_billing", "can_view_reports"];
     let org = auth.require_org_member_with_all_permissions(&user, org_id, &permissions)?;
-    Ok(JsonBody(org.clone()))
+    Ok(Json(org.clone()))
 }
 
-/// `Json<T>` documented as a JSON object: rocket_okapi's `Json` needs a schemars schema,
-/// which core's `User` and `OrgMemberInfo` do not derive. Answers exactly what `Json` does.
+/// `Json<T>` documented as a JSON object, for the backend API's `Page<UserMetadata>`, which
+/// has no schemars schema (`User` and `OrgMemberInfo` have one: the routes returning them use
+/// `Json`). Answers exactly what `Json` does.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
@@ -175,8 +232,9 @@ impl OpenApiResponderInner for OrgUsers {
     }
 }
 
-/// The org's users from the backend API, for its members: the async twin of the call
-/// (`auth.nonblocking()`), so no async worker waits on the network.
+/// # The org's users, for its members (backend API)
+///
+/// A page of `fetch_users_in_org`, fetched with the async client (`auth.nonblocking()`) so that no async worker waits on the network. 403 when the user is not a member of the org.
 #[openapi]
 #[get("/api/org/<org_id>/users")]
 async fn org_users(auth: Auth<'_>, user: RequireUser, org_id: &str) -> OrgUsers {

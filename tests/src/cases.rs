@@ -1,5 +1,5 @@
 //! The conformance table: one list of requests with their expected answers, covering every
-//! header, token, claims and role rule of the behaviour spec and every route of the example
+//! header, token, claims and role rule of docs/reference.md and every route of the example
 //! servers.
 //!
 //! Every adapter runs the same table through its framework (a *driver* answers each

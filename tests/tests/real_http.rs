@@ -325,7 +325,7 @@ fn poem_example_over_real_http() {
     check_org_users(&server, &stand_in);
 }
 
-/// What a server answered, as far as the contract fixes it: status, every `WWW-Authenticate`
+/// What a server answered, as far as docs/reference.md §6 fixes it: status, every `WWW-Authenticate`
 /// value, content type and body bytes (`Date`, `Server` and framing headers differ by
 /// framework and are left out).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -459,7 +459,7 @@ fn answers_agree(servers: &[(&str, Running)], headers: &[&[u8]], what: &str) -> 
     first
 }
 
-/// Two `Authorization` headers: every framework reads the first value, as core's contract
+/// Two `Authorization` headers: every framework reads the first value, as docs/reference.md §2
 /// says, and a first value that is not visible ASCII makes the request malformed. Over real
 /// TCP, because HTTP clients and in-process test clients refuse such bytes.
 #[test]

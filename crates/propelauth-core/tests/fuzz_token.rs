@@ -5,10 +5,10 @@
 //! What must hold for every input:
 //! - nothing panics;
 //! - a token is accepted only when the harness signed it with claims that an independent
-//!   oracle (written here from the contract, not from core's code) calls valid, and every
+//!   oracle (written here from docs/reference.md §2-§4, not from core's code) calls valid, and every
 //!   mutation of a signed token is rejected;
 //! - every rejection is a 401 with one `WWW-Authenticate`, the default body outside debug
-//!   mode, and in debug mode a JSON body whose detail is the contract's message for the
+//!   mode, and in debug mode a JSON body whose detail is docs/reference.md §6's message for the
 //!   input's kind of failure, in printable ASCII (nothing from the input can forge a log line
 //!   or a terminal escape).
 //!
@@ -65,7 +65,7 @@ fn auths() -> &'static (Auth, Auth) {
     })
 }
 
-/// What the contract says a rejected input is.
+/// What docs/reference.md §6 says a rejected input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Failure {
     NoHeader,
@@ -151,7 +151,7 @@ fn is_printable_ascii(text: &str) -> bool {
     text.bytes().all(|byte| (b' '..=b'~').contains(&byte))
 }
 
-/// The header rules, written from the contract: what a header that does not carry a valid
+/// The header rules, written from docs/reference.md §2: what a header that does not carry a valid
 /// token must answer, given that it holds no token the harness signed.
 fn header_failure(header: Option<&[u8]>) -> Failure {
     let header = match header {
@@ -543,7 +543,7 @@ fn slot<'c>(
     }
 }
 
-/// The claims rules, written from the contract: `None` when a token with these claims must be
+/// The claims rules, written from docs/reference.md §3 and §4: `None` when a token with these claims must be
 /// accepted at time `now`, else the kind of failure. `Err` when a time claim sits too close
 /// to a leeway boundary to judge.
 fn claims_verdict(claims: &Map<String, Value>, now: f64) -> Result<Option<Failure>, ()> {

@@ -1,7 +1,7 @@
 //! Runs an example server binary as a newcomer would, reads what it prints, and follows its
 //! instructions over real HTTP on 127.0.0.1. Each example package's `tests/server.rs` calls
 //! the checks below with its own binary (`env!("CARGO_BIN_EXE_axum")`, ...), so the four
-//! servers are held to one contract.
+//! servers are held to one set of answers (docs/examples.md).
 #![deny(missing_docs)]
 // Test code: a failed fixture should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use propelauth_testing::samples::ACME_ORG_ID;
 use propelauth_testing::{OTHER_PUBLIC_KEY_PEM, StandIn, TokenBuilder, TokenVariant};
 
-/// The variables of the examples' environment contract, removed before each start so that
+/// The variables the example servers read (docs/examples.md "Variables"), removed before each start so that
 /// the caller's environment never leaks into a test.
 const VARIABLES: [&str; 7] = [
     "PROPELAUTH_AUTH_URL",
@@ -29,7 +29,7 @@ const VARIABLES: [&str; 7] = [
 /// How long a server may take to print its address.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The example binary as a command, with a clean environment contract.
+/// The example binary as a command, with none of those variables inherited.
 pub fn command(binary: &str) -> Command {
     let mut command = Command::new(binary);
     for name in VARIABLES {

@@ -555,15 +555,13 @@ fn validate(document: &Value, schema: &Value, value: &Value, at: &str) -> Result
     } else if value.is_null() && nullable {
         return Ok(());
     }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        if !values.contains(value) {
-            return Err(format!("{at}: {value} is not one of {values:?}"));
-        }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array)
+        && !values.contains(value)
+    {
+        return Err(format!("{at}: {value} is not one of {values:?}"));
     }
-    for alternatives in ["allOf"] {
-        for alternative in schema[alternatives].as_array().into_iter().flatten() {
-            validate(document, alternative, value, at)?;
-        }
+    for alternative in schema["allOf"].as_array().into_iter().flatten() {
+        validate(document, alternative, value, at)?;
     }
     if let Some(alternatives) = schema.get("oneOf").and_then(Value::as_array) {
         let passing = alternatives
@@ -576,15 +574,14 @@ fn validate(document: &Value, schema: &Value, value: &Value, at: &str) -> Result
             ));
         }
     }
-    if let Some(alternatives) = schema.get("anyOf").and_then(Value::as_array) {
-        if !alternatives
+    if let Some(alternatives) = schema.get("anyOf").and_then(Value::as_array)
+        && !alternatives
             .iter()
             .any(|alternative| validate(document, alternative, value, at).is_ok())
-        {
-            return Err(format!(
-                "{at}: {value} matches none of anyOf's alternatives"
-            ));
-        }
+    {
+        return Err(format!(
+            "{at}: {value} matches none of anyOf's alternatives"
+        ));
     }
     if let (Some(items), Some(elements)) = (schema.get("items"), value.as_array()) {
         for (index, element) in elements.iter().enumerate() {

@@ -47,8 +47,14 @@
 //! ```
 //!
 //! [`AuthRejection`] is an [`ApiResponse`]: an operation returning
-//! `Result<_, AuthRejection>` documents the 401 and 403 (body `{"detail": string}`), and the
-//! org checks' errors convert into it with `?`, as with the plain handlers.
+//! `Result<_, AuthRejection>` documents the 401 (with `WWW-Authenticate`) and 403 (body
+//! `{"detail": string}`), and the org checks' errors convert into it with `?`, as with the
+//! plain handlers. poem-openapi lets a security scheme add a requirement but no response, so an
+//! operation taking [`BearerUser`] without an org check documents its 401 through
+//! [`Authenticated<T>`](Authenticated). [`UserJson`] and [`OrgMemberInfoJson`] answer the user
+//! and a membership with their `User` and `OrgMemberInfo` schemas. [`check_security`] checks a
+//! finished document in a test, and [`swagger_ui_page`] gives Swagger UI's page a title and
+//! open padlocks on optional operations (see docs/api-docs.md).
 //!
 //! The schemes behave exactly as the plain extractors: [`BearerUser`] answers the same 401
 //! (body, `WWW-Authenticate`) as [`RequireUser`], both answer the same 500

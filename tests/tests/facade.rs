@@ -24,7 +24,8 @@ macro_rules! core_items {
                 DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL, OrgApiKey,
                 PendingApiKeyCheck, RequestCredentials, RequestValidation,
                 ServiceUnavailableError, ServiceUnavailableReason, TokenSource, TokenSources,
-                TooManyRequestsError,
+                TooManyRequestsError, ACCESS_TOKEN_QUERY_PARAMETER, AccessTokenQuery,
+                RouteTokenSources,
                 Auth, AuthError, AuthMetrics, AuthOptions, Clock, DEFAULT_BACKEND_BASE_URL,
                 DEFAULT_KEY_REFRESH_MIN_INTERVAL, DEFAULT_LEEWAY, DEFAULT_TOKEN_CACHE_CAPACITY,
                 ForbiddenError, ForbiddenReason, InitError, LoginMethod,
@@ -59,7 +60,7 @@ macro_rules! core_items {
             ],
             env: [
                 API_BASE_URL, API_KEY, AUTH_URL, DEBUG, KEY_REFRESH_MIN_INTERVAL_SECS,
-                auth_url_is_set,
+                ACCEPT_API_KEYS, auth_url_is_set,
             ],
             openapi: [SCHEME_NAME => SECURITY_SCHEME, SCHEME_DESCRIPTION => SCHEME_DESCRIPTION],
         }

@@ -6,19 +6,23 @@
 
 use std::sync::Arc;
 
+use futures_util::{SinkExt, StreamExt};
 use poem::error::ResponseError;
 use poem::http::StatusCode;
-use poem::{Endpoint, EndpointExt, IntoResponse, Route};
+use poem::web::websocket::{Message, WebSocket, WebSocketStream};
+use poem::{Endpoint, EndpointExt, IntoResponse, Route, get, handler};
 use poem_openapi::param::Path;
 use poem_openapi::payload::PlainText;
 use poem_openapi::registry::{
     MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
 };
 use poem_openapi::{ApiResponse, OpenApi, OpenApiService};
-use propelauth_example_support::BACKEND_FAILURE_DETAIL;
+use propelauth_example_support::{BACKEND_FAILURE_DETAIL, websocket_greeting};
 use propelauth_poem::api::{FetchUsersInOrgOptions, Page, UserMetadata};
 use propelauth_poem::openapi::{BearerUser, OptionalBearerUser};
-use propelauth_poem::{AuthRejection, OrgMemberInfo, PropelAuth, User};
+use propelauth_poem::{
+    AuthRejection, OrgMemberInfo, PropelAuth, RequireUserMiddleware, User, WebSocketUser,
+};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -32,9 +36,51 @@ pub fn app(auth: PropelAuth) -> impl Endpoint {
 pub fn routes() -> Route {
     let api = api_service();
     Route::new()
+        // The route group: every route in it requires a user (the middleware), whether or
+        // not its handler takes one.
+        .nest(
+            "/api/group",
+            Route::new()
+                .at("/ping", get(ping))
+                .with(RequireUserMiddleware),
+        )
+        .at("/api/ws", get(websocket))
         .at("/openapi.json", api.spec_endpoint())
         .nest("/docs", api.swagger_ui())
         .nest("/", api)
+}
+
+/// In the group: protected by the middleware alone.
+#[handler]
+fn ping() -> &'static str {
+    "pong"
+}
+
+/// A WebSocket for the user of the handshake: the token from `Authorization` or from
+/// `?access_token=` (browsers cannot set headers on a WebSocket). The user is extracted
+/// before the upgrade, so a refused handshake is the usual 401 and never upgrades.
+#[handler]
+fn websocket(user: WebSocketUser, socket: WebSocket) -> impl IntoResponse {
+    let greeting = websocket_greeting(&user.user_id);
+    socket.on_upgrade(move |stream| greet_then_echo(stream, greeting))
+}
+
+/// Sends the greeting, then echoes text and binary messages until the client closes.
+async fn greet_then_echo(mut stream: WebSocketStream, greeting: String) {
+    if stream.send(Message::Text(greeting)).await.is_err() {
+        return;
+    }
+    while let Some(Ok(message)) = stream.next().await {
+        let echo = match message {
+            Message::Text(_) | Message::Binary(_) => message,
+            Message::Close(_) => break,
+            // Pings are answered by the WebSocket layer itself.
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        if stream.send(echo).await.is_err() {
+            break;
+        }
+    }
 }
 
 /// The poem-openapi service of the example routes.

@@ -286,7 +286,10 @@ fn check_body(expected: &Expected, debug: bool, body: &str, json: &Value) -> Res
         Expected::Healthy | Expected::Pong | Expected::NotAWebSocket => Ok(()),
         Expected::ServiceUnavailable => {
             let default = r#"{"detail":"Service Unavailable"}"#;
-            let detail = json.get("detail").and_then(Value::as_str).unwrap_or_default();
+            let detail = json
+                .get("detail")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let matches = if debug {
                 detail.starts_with("Service Unavailable")
             } else {

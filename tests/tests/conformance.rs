@@ -143,9 +143,8 @@ fn check_table<D: Driver>(table: &[Case], auth: impl Fn(bool) -> Auth) -> Vec<St
 
 fn keys_table_passes<D: Driver>() {
     let stand_in = StandIn::start().unwrap();
-    let mut failures = check_table::<D>(&cases::api_key_cases(), |debug| {
-        keys_auth(&stand_in, debug)
-    });
+    let mut failures =
+        check_table::<D>(&cases::api_key_cases(), |debug| keys_auth(&stand_in, debug));
     // Each key was asked about once per handle (two handles: debug off and on): the repeats,
     // and the other routes with the same key, came from the cache. Four keys are asked
     // about (personal, org, generic, unknown).
@@ -153,7 +152,10 @@ fn keys_table_passes<D: Driver>() {
     if asked != 2 * 4 {
         failures.push(format!("{}: {asked} backend calls instead of 8", D::NAME));
     }
-    failures.extend(check_table::<D>(&cases::unavailable_cases(), unreachable_auth));
+    failures.extend(check_table::<D>(
+        &cases::unavailable_cases(),
+        unreachable_auth,
+    ));
     // The whole table passes with personal keys on, outside debug mode (in debug mode the
     // detail of a non-JWT bearer names the API key).
     let mut driver = D::new(keys_auth(&stand_in, false));
@@ -194,7 +196,10 @@ fn every_adapter_answers_the_same_bytes_with_api_keys() {
                 cases::api_key_cases(),
                 Box::new(|| keys_auth(&stand_in, debug)),
             ),
-            (cases::unavailable_cases(), Box::new(move || unreachable_auth(debug))),
+            (
+                cases::unavailable_cases(),
+                Box::new(move || unreachable_auth(debug)),
+            ),
         ];
         for (table, auth) in tables {
             let mut axum = AxumDriver::new(auth());

@@ -346,6 +346,13 @@ pub fn check_api_keys(binary: &str) {
         server.get("/api/whoami", Some("another-personal-key")),
         (503, r#"{"detail":"Service Unavailable"}"#.to_owned())
     );
+    drop(server);
+
+    // Development mode with the variable: the embedded stand-in knows the sample key.
+    let server = Server::start(binary, &[("PROPELAUTH_ACCEPT_API_KEYS", "1")]);
+    let (status, body) = server.get("/api/whoami", Some(PERSONAL_API_KEY));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(OWNER_USER_ID), "{body}");
 }
 
 /// Runs `binary` with `vars` until it exits (a configuration it refuses): its output.

@@ -89,6 +89,9 @@ fn answerer<D: Driver + 'static>(mut driver: D) -> Answerer {
     Box::new(move |request| driver.answer(request))
 }
 
+/// Builds a fresh handle for one adapter.
+type AuthMaker<'a> = Box<dyn Fn() -> Auth + 'a>;
+
 /// A handle that accepts personal API keys and asks `stand_in` about them.
 fn keys_auth(stand_in: &StandIn, debug: bool) -> Auth {
     propelauth_testing::test_auth_options()
@@ -191,7 +194,7 @@ fn poem_passes_the_api_key_cases() {
 fn every_adapter_answers_the_same_bytes_with_api_keys() {
     let stand_in = StandIn::start().unwrap();
     for debug in [false, true] {
-        let tables: [(Vec<Case>, Box<dyn Fn() -> Auth>); 2] = [
+        let tables: [(Vec<Case>, AuthMaker<'_>); 2] = [
             (
                 cases::api_key_cases(),
                 Box::new(|| keys_auth(&stand_in, debug)),

@@ -152,13 +152,7 @@ pub(crate) fn validate(
     if token.len() > MAX_AUTHORIZATION_HEADER_LEN {
         return Err(invalid(TokenError::Malformed));
     }
-    let mut segments = token.split(|&byte| byte == b'.');
-    let (Some(header), Some(payload), Some(signature), None) = (
-        segments.next(),
-        segments.next(),
-        segments.next(),
-        segments.next(),
-    ) else {
+    let Some((header, payload, signature)) = split_segments(token) else {
         return Err(invalid(TokenError::Malformed));
     };
 
@@ -215,6 +209,18 @@ pub(crate) fn validate(
             })
         }
     }
+}
+
+/// The three segments of a compact JWS: exactly two dots (empty segments are split as such,
+/// and rejected later by their own checks).
+fn split_segments(token: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let first = memchr::memchr(b'.', token)?;
+    let last = memchr::memrchr(b'.', token)?;
+    let payload = token.get(first + 1..last)?;
+    if memchr::memchr(b'.', payload).is_some() {
+        return None;
+    }
+    Some((&token[..first], payload, &token[last + 1..]))
 }
 
 /// A claims error from serde's message, which may quote claim values: escaped and bounded.
@@ -335,6 +341,24 @@ mod tests {
             bearer_token(Some(&header)),
             Err(UnauthorizedReason::MalformedHeader)
         );
+    }
+
+    #[test]
+    fn segments_split_as_a_plain_split_on_dots_would() {
+        // Every string of `a` and `.` up to 9 bytes: exactly three segments, or none.
+        for len in 0..=9 {
+            for bits in 0u32..(1 << len) {
+                let token: Vec<u8> = (0..len)
+                    .map(|i| if bits >> i & 1 == 1 { b'.' } else { b'a' })
+                    .collect();
+                let parts: Vec<&[u8]> = token.split(|&byte| byte == b'.').collect();
+                let expected = match parts[..] {
+                    [header, payload, signature] => Some((header, payload, signature)),
+                    _ => None,
+                };
+                assert_eq!(split_segments(&token), expected, "{token:?}");
+            }
+        }
     }
 
     #[test]

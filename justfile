@@ -1,8 +1,8 @@
 # Convenience recipes. Nothing here is required: the README and CI use plain cargo.
 
-# Run the example server (the quick start).
+# Run the axum example server in development mode (the quick start).
 run:
-    cargo run -p propelauth-examples --bin quickstart
+    cargo run --bin axum
 
 # Run every test (what the README says).
 test:
@@ -26,7 +26,7 @@ lint:
 
 # Package every published crate and build each from its .crate file (docs/releasing.md).
 package:
-    cargo package --workspace --exclude propelauth-examples --exclude propelauth-conformance --exclude propelauth-docs-tests
+    cargo package --workspace --exclude 'propelauth-example-*' --exclude propelauth-conformance --exclude propelauth-docs-tests
 
 # Build the API docs.
 doc:

@@ -29,7 +29,7 @@ PEM="$ROOT/crates/propelauth-testing/keys/test_public_key.pem"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 echo "== building our example servers (release)" >&2
-(cd "$ROOT" && cargo build --release --quiet -p propelauth-examples --bin axum --bin actix)
+(cd "$ROOT" && cargo build --release --quiet --bin axum --bin actix)
 
 echo "== building the official crate's servers in $SCRATCH (release)" >&2
 mkdir -p "$SCRATCH/src/bin"

@@ -10,7 +10,7 @@ use actix_web::test as actix_test;
 use actix_web::{App, web};
 use propelauth_actix::PropelAuth;
 use propelauth_core::Auth;
-use propelauth_examples::actix_app;
+use propelauth_example_actix as actix_app;
 
 use crate::Driver;
 

@@ -7,7 +7,7 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, Request, Response};
 use propelauth_axum::PropelAuth;
 use propelauth_core::Auth;
-use propelauth_examples::axum_app;
+use propelauth_example_axum as axum_app;
 use tower::ServiceExt;
 
 use crate::Driver;

@@ -7,7 +7,7 @@ use poem::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use poem::test::TestClient;
 use poem::{EndpointExt, Response};
 use propelauth_core::Auth;
-use propelauth_examples::poem_app;
+use propelauth_example_poem as poem_app;
 use propelauth_poem::PropelAuth;
 
 use crate::Driver;

@@ -2,7 +2,7 @@
 
 use crate::cases::{CaseRequest, ObservedResponse};
 use propelauth_core::Auth;
-use propelauth_examples::rocket_app;
+use propelauth_example_rocket as rocket_app;
 use propelauth_rocket::PropelAuth;
 use rocket::http::Header;
 use rocket::local::asynchronous::{Client, LocalResponse};

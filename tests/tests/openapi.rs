@@ -206,7 +206,7 @@ mod axum {
     use ::axum::http::Request;
     use ::axum::http::header::{AUTHORIZATION, CONTENT_TYPE, LOCATION};
     use propelauth_axum::PropelAuth;
-    use propelauth_examples::axum_app;
+    use propelauth_example_axum as axum_app;
     use tower::ServiceExt;
 
     use super::*;
@@ -258,7 +258,7 @@ mod actix {
     use actix_web::test as actix_test;
     use actix_web::{App, web};
     use propelauth_actix::PropelAuth;
-    use propelauth_examples::actix_app;
+    use propelauth_example_actix as actix_app;
 
     use super::*;
 
@@ -318,7 +318,7 @@ fn poem_swagger_ui_loads_the_spec(framework: &str, _: &str, page: &str, _: Get<'
 mod poem {
     use ::poem::http::header::{AUTHORIZATION, CONTENT_TYPE, LOCATION};
     use ::poem::test::TestClient;
-    use propelauth_examples::poem_app;
+    use propelauth_example_poem as poem_app;
     use propelauth_poem::PropelAuth;
 
     use super::*;
@@ -384,7 +384,7 @@ mod rocket {
     use ::rocket::http::Header;
     use ::rocket::local::asynchronous::Client;
     use propelauth_conformance::rocket_driver::quiet_rocket;
-    use propelauth_examples::rocket_app;
+    use propelauth_example_rocket as rocket_app;
     use propelauth_rocket::PropelAuth;
 
     use super::*;

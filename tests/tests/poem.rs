@@ -9,9 +9,7 @@ use propelauth_testing::samples;
 
 #[test]
 fn an_app_without_the_handle_answers_500_naming_the_missing_step() {
-    let routes = propelauth_examples::poem_app::routes()
-        .map_to_response()
-        .boxed();
+    let routes = propelauth_example_poem::routes().map_to_response().boxed();
     let mut driver = PoemDriver::with_endpoint(routes);
     let token = samples::owner_token().sign();
     for route in [

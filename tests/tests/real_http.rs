@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use actix_web::{App, HttpServer, web};
 use propelauth_core::{Auth, AuthOptions};
-use propelauth_examples::{actix_app, axum_app};
+use propelauth_example_actix as actix_app;
+use propelauth_example_axum as axum_app;
 use propelauth_testing::StandIn;
 use propelauth_testing::samples::{
     ACME_ORG_ID, MEMBER_USER_ID, OWNER_USER_ID, member_token, no_org_token, owner_token,
@@ -119,7 +120,7 @@ fn serve_rocket(auth: Auth) -> Running {
         .merge(("shutdown.ctrlc", false))
         .merge(("shutdown.grace", 0))
         .merge(("shutdown.mercy", 0));
-    let rocket = propelauth_examples::rocket_app::app(
+    let rocket = propelauth_example_rocket::app(
         rocket::custom(quiet_on_any_port),
         propelauth_rocket::PropelAuth::from(auth),
     )
@@ -158,7 +159,7 @@ fn serve_poem(auth: Auth) -> Running {
                 .unwrap();
             let address = acceptor.local_addr()[0].as_socket_addr().copied().unwrap();
             address_sender.send(address).unwrap();
-            let app = propelauth_examples::poem_app::app(propelauth_poem::PropelAuth::from(auth));
+            let app = propelauth_example_poem::app(propelauth_poem::PropelAuth::from(auth));
             poem::Server::new_with_acceptor(acceptor)
                 .run_with_graceful_shutdown(
                     app,

@@ -29,7 +29,7 @@
 //!
 //! # fn main() -> Result<(), propelauth_axum::InitError> {
 //! # let options = propelauth_testing::test_auth_options();
-//! // In production: `let auth = propelauth_axum::init_auth(auth_url, api_key)?;`
+//! // In production: `let auth = propelauth_axum::init_auth_from_env()?;`
 //! let auth = PropelAuth::from_options(options)?;
 //! let app: Router = Router::new()
 //!     .route("/api/whoami", get(whoami))
@@ -45,6 +45,12 @@
 //! With the feature `openapi`, the module `openapi` registers the `propelauth` bearer (JWT)
 //! security scheme in a utoipa document, for Swagger UI's Authorize button
 //! (see `docs/api-docs.md`).
+//!
+//! Every public item of `propelauth-core` is re-exported here (the backend API client's types
+//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`]), so an app
+//! depends on this crate alone. With the feature `development`, `development::start()` runs
+//! the app locally with no PropelAuth account (a stand-in of the auth service and sample
+//! tokens).
 #![deny(missing_docs)]
 // docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -61,11 +67,45 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+// Everything an app names, re-exported from propelauth-core so that the app depends on this
+// crate alone. The conformance suite checks that these lists cover every public item of core.
+/// The backend API client's types: options structs, answers, [`ApiError`](api::ApiError),
+/// [`Page`](api::Page), [`NonBlocking`](api::NonBlocking) (the async twins).
+#[doc(inline)]
+pub use propelauth_core::api;
+/// The environment variables [`init_auth_from_env`] reads.
+#[doc(inline)]
+pub use propelauth_core::env;
+// The handle and its options.
 pub use propelauth_core::{
-    Auth, AuthError, AuthOptions, ForbiddenError, InitError, LoginMethod, OrgMemberInfo,
-    OrgRequirement, OrgRoleStructure, Rejection, TokenVerificationMetadata, UnauthorizedError,
+    Auth, AuthMetrics, AuthOptions, DEFAULT_BACKEND_BASE_URL, DEFAULT_KEY_REFRESH_MIN_INTERVAL,
+    DEFAULT_LEEWAY, DEFAULT_TOKEN_CACHE_CAPACITY, TokenVerificationMetadata, tenant_host,
+};
+// Users and their organizations.
+pub use propelauth_core::{
+    LoginMethod, OrgMemberInfo, OrgRequirement, OrgRoleStructure, SamlProvider, SocialProvider,
     User,
 };
+// Errors: why a request is refused (401, 403, 429, 503), why initialization failed.
+pub use propelauth_core::{
+    ApiKeyError, AuthError, CredentialError, ForbiddenError, ForbiddenReason, InitError,
+    ServiceUnavailableError, ServiceUnavailableReason, TokenError, TokenSource,
+    TooManyRequestsError, TransportError, UnauthorizedError, UnauthorizedReason,
+};
+// Where a credential comes from: the header, a query parameter, a cookie.
+pub use propelauth_core::{RequestCredentials, TokenSources};
+// End-user API keys (personal and org keys) and their answer cache.
+pub use propelauth_core::{
+    DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
+    OrgApiKey, PendingApiKeyCheck, RequestValidation,
+};
+// Rejections as core renders them, and the header parsing behind them.
+pub use propelauth_core::{
+    MAX_AUTHORIZATION_HEADER_LEN, Rejection, WWW_AUTHENTICATE_BEARER,
+    WWW_AUTHENTICATE_INVALID_TOKEN, bearer_token, detail_body,
+};
+// Time (tests move a manual clock), and the crypto set-up for apps that use jsonwebtoken too.
+pub use propelauth_core::{Clock, ManualClock, SystemClock, install_jsonwebtoken_crypto_provider};
 
 /// The initialized PropelAuth handle, as axum state. Derefs to [`Auth`], so the org checks
 /// and validation methods are called on it directly.
@@ -76,6 +116,12 @@ impl PropelAuth {
     /// Initializes from options (see [`AuthOptions`]).
     pub fn from_options(options: AuthOptions) -> Result<Self, InitError> {
         options.init().map(Self)
+    }
+
+    /// [`from_options`](Self::from_options) from async code: the metadata fetch runs on
+    /// tokio's blocking pool, so no runtime worker waits on the network.
+    pub async fn from_options_async(options: AuthOptions) -> Result<Self, InitError> {
+        options.init_async().await.map(Self)
     }
 }
 
@@ -94,12 +140,48 @@ impl Deref for PropelAuth {
 }
 
 /// Fetches the project's verification metadata and returns the handle to put in state.
-/// Blocking: call it before starting the runtime's server, or in `spawn_blocking`.
+/// Blocking: call it before starting the server (or use [`init_auth_async`]).
 pub fn init_auth(
     auth_url: impl Into<String>,
     api_key: impl Into<String>,
 ) -> Result<PropelAuth, InitError> {
     propelauth_core::init_auth(auth_url, api_key).map(PropelAuth)
+}
+
+/// [`init_auth`] from async code: the metadata fetch runs on tokio's blocking pool.
+///
+/// ```no_run
+/// # async fn start() -> Result<(), propelauth_axum::InitError> {
+/// let auth = propelauth_axum::init_auth_async("https://auth.example.com", "my-api-key").await?;
+/// # let _ = auth;
+/// # Ok(()) }
+/// ```
+pub async fn init_auth_async(
+    auth_url: impl Into<String>,
+    api_key: impl Into<String>,
+) -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth_async(auth_url, api_key)
+        .await
+        .map(PropelAuth)
+}
+
+/// Initializes from the environment: `PROPELAUTH_AUTH_URL` and `PROPELAUTH_API_KEY`
+/// (required), `PROPELAUTH_API_BASE_URL`, `PROPELAUTH_DEBUG`,
+/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`]). Blocking, like [`init_auth`];
+/// from async code, `PropelAuth::from_options_async(AuthOptions::from_env()?)`.
+///
+/// A missing or invalid variable is an [`InitError`] naming it; returned from `main`, it
+/// prints as that sentence.
+///
+/// ```no_run
+/// fn main() -> Result<(), propelauth_axum::InitError> {
+///     let auth = propelauth_axum::init_auth_from_env()?;
+///     # let _ = auth;
+///     Ok(())
+/// }
+/// ```
+pub fn init_auth_from_env() -> Result<PropelAuth, InitError> {
+    propelauth_core::init_auth_from_env().map(PropelAuth)
 }
 
 /// Builds the handle from metadata you already have: no request.
@@ -109,6 +191,49 @@ pub fn init_auth_with_metadata(
     metadata: TokenVerificationMetadata,
 ) -> Result<PropelAuth, InitError> {
     propelauth_core::init_auth_with_metadata(auth_url, api_key, metadata).map(PropelAuth)
+}
+
+/// Development mode (feature `development`): run your app locally with no PropelAuth
+/// account, in one call.
+///
+/// [`start`](development::start) starts the test kit's stand-in of the auth service on a
+/// loopback port, initializes the handle against it through the real initialization path,
+/// prints a banner with ready-made tokens for sample users (`export OWNER=...`), and returns
+/// the handle. Your routes, extractors and org checks run unchanged.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // Cargo.toml: propelauth-axum = { version = "0.1", features = ["development"] }
+/// let auth = propelauth_axum::development::start()?; // prints the banner
+/// # let _ = auth;
+/// // let app = Router::new().route(...).with_state(auth);
+/// # Ok(()) }
+/// ```
+///
+/// Never in production: the tokens are signed with a key published with the test kit. The
+/// feature is opt-in, the banner says `DEVELOPMENT MODE` first, and `start` refuses
+/// ([`DevelopmentError::Configured`](development::DevelopmentError::Configured)) when
+/// `PROPELAUTH_AUTH_URL` is set. Enable the feature from a feature of your own app (e.g.
+/// `dev = ["propelauth-axum/development"]`) so that release builds leave it out.
+#[cfg(feature = "development")]
+pub mod development {
+    pub use propelauth_testing::development::{
+        Development, DevelopmentError, SAMPLE_TOKEN_LIFETIME_SECS, SampleToken, WARNING,
+    };
+    /// The sample users and orgs the tokens are for (ids, memberships).
+    #[doc(inline)]
+    pub use propelauth_testing::samples;
+
+    use crate::PropelAuth;
+
+    /// Starts development mode, prints its banner to stdout, and returns the handle. The
+    /// stand-in runs until the process exits. Blocking (a local fetch, a few milliseconds):
+    /// call it at start-up.
+    pub fn start() -> Result<PropelAuth, DevelopmentError> {
+        let development = Development::start()?;
+        println!("{}", development.banner());
+        Ok(PropelAuth::from(development.into_auth()))
+    }
 }
 
 /// `require_user`: extracts the [`User`] or answers 401.

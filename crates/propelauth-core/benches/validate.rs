@@ -6,6 +6,13 @@
 //!   before (the validated-token cache on, its default): header checks, the cache lookup
 //!   (hash and full comparison of the token bytes), the time rules, and the `Arc<User>`
 //!   handed over (then dropped).
+//! - `cache_hit_via_validate_request`: the same through `Auth::validate_request` with
+//!   `TokenSources::header_only()` (the entry point of the token sources): the same work plus
+//!   the choice of source.
+//! - `cache_hit_via_validate_request_keys_on`: the same with personal API keys accepted
+//!   (`accept_personal_api_keys(true)`): plus the JWT-shape check of the credential; no backend
+//!   call, no task.
+//! - `cache_hit_from_query`: the token in `?access_token=` on a route that opts in (no header).
 //! - `first_sight_from_header`: a token of the same shape never seen before (1,000 distinct
 //!   tokens, each validated once per pass; the cache is emptied between passes, outside the
 //!   timing): header parsing, cache miss, base64 decoding, JOSE header check, RS256 signature
@@ -38,7 +45,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
-use propelauth_core::{Auth, AuthOptions, TokenVerificationMetadata, init_auth_with_metadata};
+use propelauth_core::{
+    Auth, AuthOptions, RequestCredentials, TokenSources, TokenVerificationMetadata,
+    init_auth_with_metadata,
+};
 use propelauth_testing::{
     TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM, TokenBuilder, TokenVariant, realistic_token,
 };
@@ -114,6 +124,39 @@ fn bench_cache(c: &mut Criterion) {
     let mut group = configure(c);
     group.bench_function("cache_hit_from_header", |b| {
         b.iter(|| auth.validate_authorization_header(Some(black_box(header.as_slice()))))
+    });
+    let header_only = TokenSources::header_only();
+    group.bench_function("cache_hit_via_validate_request", |b| {
+        b.iter(|| {
+            let credentials = RequestCredentials::new(Some(black_box(header.as_slice())));
+            auth.validate_request(&header_only, credentials)
+        })
+    });
+    let with_keys = AuthOptions::new(TEST_AUTH_URL, TEST_API_KEY)
+        .metadata(TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM))
+        .accept_personal_api_keys(true)
+        .init()
+        .unwrap();
+    with_keys
+        .validate_request(&header_only, RequestCredentials::new(Some(&header)))
+        .unwrap();
+    group.bench_function("cache_hit_via_validate_request_keys_on", |b| {
+        b.iter(|| {
+            let credentials = RequestCredentials::new(Some(black_box(header.as_slice())));
+            with_keys.validate_request(&header_only, credentials)
+        })
+    });
+    assert_eq!(with_keys.metrics().api_key_backend_calls, 0);
+    let websocket = TokenSources::header_only().or_query("access_token");
+    let query = format!(
+        "room=7&access_token={}",
+        &std::str::from_utf8(&header).unwrap()[7..]
+    );
+    group.bench_function("cache_hit_from_query", |b| {
+        b.iter(|| {
+            let credentials = RequestCredentials::new(None).query(Some(black_box(query.as_str())));
+            auth.validate_request(&websocket, credentials)
+        })
     });
     // First sights: distinct tokens (the same claims plus a counter), each seen once per
     // pass; the cache is emptied between passes, outside the timing.

@@ -8,11 +8,20 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwap;
 use serde::{Deserialize, Serialize};
 
+use crate::api_key_auth::{
+    ApiKeyAuth, DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL,
+    DEFAULT_API_KEY_INVALID_CACHE_TTL, OrgApiKey, PendingApiKeyCheck, RequestValidation,
+    accept_org_key, accept_personal_key,
+};
 pub use crate::backend::DEFAULT_BACKEND_BASE_URL;
 use crate::backend::{ApiKey, BackendConnection, BaseUrlOverride, Method, Request, SharedRefusal};
 use crate::clock::{Clock, SystemClock};
+use crate::credentials::{self, Found, RequestCredentials, TokenSources};
 use crate::crypto::{VerificationKey, install_jsonwebtoken_crypto_provider};
-use crate::error::{ForbiddenError, InitError, TokenError, UnauthorizedError, UnauthorizedReason};
+use crate::error::{
+    ApiKeyError, AuthError, ForbiddenError, InitError, TokenError, UnauthorizedError,
+    UnauthorizedReason,
+};
 use crate::key_refresh::{
     DEFAULT_KEY_REFRESH_MIN_INTERVAL, MIN_KEY_REFRESH_MIN_INTERVAL, Refresh, RefreshCause,
     RefreshPolicy, Schedule,
@@ -173,6 +182,10 @@ pub struct AuthOptions {
     key_refresh_min_interval: Duration,
     key_refresh_interval: Option<Duration>,
     clock: Arc<dyn Clock>,
+    accept_personal_api_keys: bool,
+    api_key_cache_ttl: Duration,
+    api_key_invalid_cache_ttl: Duration,
+    api_key_cache_capacity: usize,
 }
 
 impl AuthOptions {
@@ -193,6 +206,10 @@ impl AuthOptions {
             key_refresh_min_interval: DEFAULT_KEY_REFRESH_MIN_INTERVAL,
             key_refresh_interval: None,
             clock: Arc::new(SystemClock),
+            accept_personal_api_keys: false,
+            api_key_cache_ttl: DEFAULT_API_KEY_CACHE_TTL,
+            api_key_invalid_cache_ttl: DEFAULT_API_KEY_INVALID_CACHE_TTL,
+            api_key_cache_capacity: DEFAULT_API_KEY_CACHE_CAPACITY,
         }
     }
 
@@ -287,6 +304,44 @@ impl AuthOptions {
         self
     }
 
+    /// Whether [`Auth::validate_request`] and its async twin accept a user's personal
+    /// end-user API key in place of an access token (off by default: it makes backend calls).
+    ///
+    /// When on, an `Authorization: Bearer <credential>` whose credential is not JWT-shaped
+    /// (not three dot-separated segments) is checked with PropelAuth's `validate_api_key`
+    /// call: a personal key (a user, no org) gives that [`User`] (with
+    /// [`LoginMethod::PersonalApiKey`](crate::LoginMethod::PersonalApiKey)); an org or generic
+    /// key, or one PropelAuth does not know, is a 401. Answers are cached (see
+    /// [`api_key_cache_ttl`](Self::api_key_cache_ttl)). When off, no validation ever calls
+    /// the backend. See `docs/api-keys.md`.
+    pub fn accept_personal_api_keys(mut self, accept: bool) -> Self {
+        self.accept_personal_api_keys = accept;
+        self
+    }
+
+    /// How long PropelAuth's acceptance of an API key is reused without asking again
+    /// (default 60 s). A key revoked meanwhile is accepted until its entry expires; a rate
+    /// limit configured on the key in PropelAuth counts backend validations, so it sees one
+    /// per TTL. `Duration::ZERO`: every request asks.
+    pub fn api_key_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.api_key_cache_ttl = ttl;
+        self
+    }
+
+    /// How long PropelAuth's refusal of an API key is reused (default 10 s), so that a flood
+    /// of one bad key costs one backend call per TTL. `Duration::ZERO`: every request asks.
+    pub fn api_key_invalid_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.api_key_invalid_cache_ttl = ttl;
+        self
+    }
+
+    /// How many API keys are remembered (default 10,000; 0 turns the API key cache off, and
+    /// with it the sharing of one backend call among concurrent requests for the same key).
+    pub fn api_key_cache_capacity(mut self, entries: usize) -> Self {
+        self.api_key_cache_capacity = entries;
+        self
+    }
+
     /// Validates the options, fetches the verification metadata unless it was given, and
     /// parses the public key.
     pub fn init(self) -> Result<Auth, InitError> {
@@ -341,6 +396,12 @@ impl AuthOptions {
             cache: TokenCache::new(self.token_cache_capacity),
             schedule,
             counters: Counters::default(),
+            api_keys: ApiKeyAuth::new(
+                self.accept_personal_api_keys,
+                self.api_key_cache_ttl,
+                self.api_key_invalid_cache_ttl,
+                self.api_key_cache_capacity,
+            ),
         });
         if policy.automatic && policy.interval.is_some() {
             inner.schedule.start_worker(&inner);
@@ -534,6 +595,7 @@ struct AuthInner {
     cache: TokenCache,
     schedule: Arc<Schedule>,
     counters: Counters,
+    api_keys: ApiKeyAuth,
 }
 
 /// The verification key in use, its PEM (to tell a changed key from the same one fetched
@@ -632,9 +694,11 @@ fn refresh_failure_kind(error: &InitError) -> (&'static str, Option<u16>) {
         InitError::Network { .. } => ("network", None),
         InitError::InvalidMetadata { .. } => ("invalid_metadata", None),
         InitError::InvalidPublicKey { .. } => ("invalid_public_key", None),
-        InitError::InvalidUrl { .. } | InitError::InvalidBackendBaseUrl { .. } => {
-            ("invalid_configuration", None)
-        }
+        InitError::InvalidUrl { .. }
+        | InitError::InvalidBackendBaseUrl { .. }
+        | InitError::MissingVariable { .. }
+        | InitError::InvalidVariable { .. }
+        | InitError::VariableNotUnicode { .. } => ("invalid_configuration", None),
     }
 }
 
@@ -650,6 +714,16 @@ impl fmt::Debug for Auth {
             .field("automatic_key_refresh", &policy.automatic)
             .field("key_refresh_min_interval", &policy.min_interval)
             .field("key_refresh_interval", &policy.interval)
+            .field(
+                "accept_personal_api_keys",
+                &self.inner.api_keys.accepts_personal_keys(),
+            )
+            .field("api_key_cache_ttl", &self.inner.api_keys.valid_ttl())
+            .field(
+                "api_key_invalid_cache_ttl",
+                &self.inner.api_keys.invalid_ttl(),
+            )
+            .field("api_key_cache_capacity", &self.inner.api_keys.capacity())
             .finish()
     }
 }
@@ -762,7 +836,11 @@ impl Auth {
         }
     }
 
-    fn unauthorized(&self, reason: UnauthorizedReason, cached: bool) -> UnauthorizedError {
+    pub(crate) fn unauthorized(
+        &self,
+        reason: UnauthorizedReason,
+        cached: bool,
+    ) -> UnauthorizedError {
         self.inner.counters.rejections.increment();
         tracing::debug!(%reason, cached, "PropelAuth: request rejected with 401");
         UnauthorizedError::new(reason, self.inner.debug)
@@ -772,7 +850,206 @@ impl Auth {
     /// all clones.
     pub fn metrics(&self) -> AuthMetrics {
         let entries = u64::try_from(self.inner.cache.len()).unwrap_or(u64::MAX);
-        self.inner.counters.snapshot(entries)
+        let api_keys = u64::try_from(self.inner.api_keys.len()).unwrap_or(u64::MAX);
+        self.inner.counters.snapshot(entries, api_keys)
+    }
+
+    /// The handle's counters, for the API key module.
+    pub(crate) fn counters(&self) -> &Counters {
+        &self.inner.counters
+    }
+
+    /// The API key settings and cache.
+    pub(crate) fn api_keys(&self) -> &ApiKeyAuth {
+        &self.inner.api_keys
+    }
+
+    /// The handle's clock, now.
+    pub(crate) fn now(&self) -> Duration {
+        self.inner.clock.now()
+    }
+
+    /// `require_user` for a route reading the token from `sources`: the user, or the
+    /// rejection to answer. Starts the check and finishes it at once, so with personal API
+    /// keys accepted ([`AuthOptions::accept_personal_api_keys`]) a key not in the cache is
+    /// checked with a **blocking** backend call on this thread: async code uses
+    /// [`validate_request_async`](Self::validate_request_async) or
+    /// [`start_request_validation`](Self::start_request_validation).
+    ///
+    /// ```
+    /// use propelauth_core::{RequestCredentials, TokenSources};
+    /// # let auth = propelauth_testing::test_auth_options().init()?;
+    /// let token = propelauth_testing::TokenBuilder::new("user-1").sign();
+    /// let query = format!("access_token={token}");
+    /// let websocket = TokenSources::header_only().or_query("access_token");
+    /// let user = auth.validate_request(&websocket, RequestCredentials::new(None).query(Some(&query)))?;
+    /// assert_eq!(user.user_id, "user-1");
+    /// // The same request on a route that reads the header only: 401.
+    /// let refused = auth.validate_request(&TokenSources::header_only(), RequestCredentials::new(None).query(Some(&query)));
+    /// assert_eq!(refused.unwrap_err().status(), 401);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn validate_request(
+        &self,
+        sources: &TokenSources,
+        credentials: RequestCredentials<'_>,
+    ) -> Result<Arc<User>, AuthError> {
+        self.start_request_validation(sources, credentials)
+            .finish_blocking()
+    }
+
+    /// [`validate_request`](Self::validate_request) for async code (feature `tokio`): an
+    /// access token is validated right here, synchronously (no task, no allocation beyond
+    /// the header path's); only an API key that must be checked with PropelAuth goes to
+    /// tokio's blocking pool, and a request waiting for another request's check of the same
+    /// key waits without blocking.
+    #[cfg(feature = "tokio")]
+    pub async fn validate_request_async(
+        &self,
+        sources: &TokenSources,
+        credentials: RequestCredentials<'_>,
+    ) -> Result<Arc<User>, AuthError> {
+        self.start_request_validation(sources, credentials)
+            .finish()
+            .await
+    }
+
+    /// `optional_user` for a route reading the token from `sources`: the user, or `None`
+    /// for a missing or malformed credential, an invalid token or a refused key. A key that
+    /// could not be checked (503) or is over its rate limit (429) is also `None` (logged),
+    /// since `optional_user` never fails. Blocking like
+    /// [`validate_request`](Self::validate_request).
+    pub fn optional_user_request(
+        &self,
+        sources: &TokenSources,
+        credentials: RequestCredentials<'_>,
+    ) -> Option<Arc<User>> {
+        self.validate_request(sources, credentials).ok()
+    }
+
+    /// [`optional_user_request`](Self::optional_user_request) for async code (feature
+    /// `tokio`).
+    #[cfg(feature = "tokio")]
+    pub async fn optional_user_request_async(
+        &self,
+        sources: &TokenSources,
+        credentials: RequestCredentials<'_>,
+    ) -> Option<Arc<User>> {
+        self.validate_request_async(sources, credentials).await.ok()
+    }
+
+    /// The first half of [`validate_request`](Self::validate_request), for adapters: decides
+    /// at once whatever needs no backend call (an access token, a missing or malformed
+    /// credential, an API key in the cache), else hands back the pending check, which owns
+    /// what it needs (no borrow of the request) and is finished with
+    /// [`RequestValidation::finish`] or [`RequestValidation::finish_blocking`].
+    ///
+    /// Where the credential is read: see [`TokenSources`]. API keys are read from the
+    /// `Authorization` header only.
+    pub fn start_request_validation(
+        &self,
+        sources: &TokenSources,
+        credentials: RequestCredentials<'_>,
+    ) -> RequestValidation<Arc<User>> {
+        self.inner.counters.validations.increment();
+        let found = match credentials::find(sources, &credentials) {
+            Ok(found) => found,
+            Err(reason) => {
+                return RequestValidation::Done(Err(self.unauthorized(reason, false).into()));
+            }
+        };
+        let token = match &found {
+            Found::Header(credential)
+                if self.inner.api_keys.accepts_personal_keys()
+                    && !token::is_jwt_shaped(credential) =>
+            {
+                return self.start_api_key_check(credential, accept_personal_key);
+            }
+            Found::Header(token) | Found::Cookie(token) => *token,
+            Found::Query(token) => &**token,
+        };
+        RequestValidation::Done(self.validate_token(token).map_err(AuthError::from))
+    }
+
+    /// A machine-to-machine route: the org API key in `Authorization: Bearer <key>` (the
+    /// header only), or the rejection to answer: 401 for a missing or malformed header, an
+    /// access token, a key PropelAuth does not know, or a key of a user or of no one; 503
+    /// when PropelAuth cannot be asked. Cached like personal keys; works whether or not
+    /// personal keys are accepted. Blocking when the key is not in the cache: async code uses
+    /// [`validate_org_api_key_request_async`](Self::validate_org_api_key_request_async).
+    pub fn validate_org_api_key_request(
+        &self,
+        authorization: Option<&[u8]>,
+    ) -> Result<Arc<OrgApiKey>, AuthError> {
+        self.start_org_api_key_validation(authorization)
+            .finish_blocking()
+    }
+
+    /// [`validate_org_api_key_request`](Self::validate_org_api_key_request) for async code
+    /// (feature `tokio`): the backend call, when needed, runs on tokio's blocking pool.
+    #[cfg(feature = "tokio")]
+    pub async fn validate_org_api_key_request_async(
+        &self,
+        authorization: Option<&[u8]>,
+    ) -> Result<Arc<OrgApiKey>, AuthError> {
+        self.start_org_api_key_validation(authorization)
+            .finish()
+            .await
+    }
+
+    /// The first half of
+    /// [`validate_org_api_key_request`](Self::validate_org_api_key_request), for adapters
+    /// (see [`start_request_validation`](Self::start_request_validation)).
+    pub fn start_org_api_key_validation(
+        &self,
+        authorization: Option<&[u8]>,
+    ) -> RequestValidation<Arc<OrgApiKey>> {
+        self.inner.counters.validations.increment();
+        match token::bearer_credentials(authorization) {
+            Err(reason) => RequestValidation::Done(Err(self.unauthorized(reason, false).into())),
+            Ok(credential) if token::is_jwt_shaped(credential) => {
+                let reason =
+                    UnauthorizedReason::InvalidApiKey(ApiKeyError::AccessTokenInsteadOfKey);
+                RequestValidation::Done(Err(self.unauthorized(reason, false).into()))
+            }
+            Ok(credential) => self.start_api_key_check(credential, accept_org_key),
+        }
+    }
+
+    /// An API key from the header: answered from the cache when it holds a current answer,
+    /// else pending. A credential with a space (which no key has) is refused without a call.
+    fn start_api_key_check<T>(
+        &self,
+        credential: &[u8],
+        accept: fn(&Auth, &crate::api_key_auth::KeyAnswer) -> Result<T, AuthError>,
+    ) -> RequestValidation<T> {
+        let key = match std::str::from_utf8(credential) {
+            Ok(key) if !key.contains(' ') => key,
+            _ => {
+                let reason = UnauthorizedReason::InvalidApiKey(ApiKeyError::Malformed);
+                return RequestValidation::Done(Err(self.unauthorized(reason, false).into()));
+            }
+        };
+        let api_keys = &self.inner.api_keys;
+        let id = api_keys.id(credential);
+        if let Some(answer) = api_keys.fresh(&id, self.now()) {
+            self.inner.counters.api_key_cache_hits.increment();
+            return RequestValidation::Done(accept(self, &answer));
+        }
+        RequestValidation::Pending(PendingApiKeyCheck::new(self, key, id, accept))
+    }
+
+    /// Forgets every end-user API key answer: the next request with each key asks
+    /// PropelAuth again.
+    pub fn clear_api_key_cache(&self) {
+        self.inner.api_keys.clear();
+    }
+
+    /// Forgets the cached answer for one end-user API key (for example right after revoking
+    /// it with [`delete_api_key`](Self::delete_api_key)), so the next request with it asks
+    /// PropelAuth again. `api_key_token` is the key as its holder sends it, without `Bearer `.
+    pub fn forget_api_key(&self, api_key_token: &str) {
+        self.inner.api_keys.forget(api_key_token.as_bytes());
     }
 
     /// Forgets every validated token: the next request with each one is fully validated

@@ -82,6 +82,31 @@ impl VerificationKey {
     }
 }
 
+/// SHA-256 of the concatenation of `parts`, with the crate's crypto backend (the end-user API
+/// key cache keys entries by a salted digest instead of the key itself).
+#[cfg(feature = "aws-lc-rs")]
+pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut context = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    for part in parts {
+        context.update(part);
+    }
+    let mut digest = [0; 32];
+    digest.copy_from_slice(context.finish().as_ref());
+    digest
+}
+
+/// SHA-256 of the concatenation of `parts`, with the crate's crypto backend (the end-user API
+/// key cache keys entries by a salted digest instead of the key itself).
+#[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize().into()
+}
+
 /// The one rule on key sizes, for both backends.
 fn check_key_size(bits: usize) -> Result<(), String> {
     if (MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
@@ -128,6 +153,16 @@ mod tests {
         assert!(error.contains("1024 bits"), "{error}");
         assert!(check_key_size(2048).is_ok() && check_key_size(8192).is_ok());
         assert!(check_key_size(2047).is_err() && check_key_size(8193).is_err());
+    }
+
+    #[test]
+    fn sha256_matches_the_standard_test_vector() {
+        let digest = sha256(&[b"a", b"bc"]);
+        let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+        assert_eq!(
+            hex,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

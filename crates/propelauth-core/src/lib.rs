@@ -9,7 +9,7 @@
 //! ```
 //! use propelauth_core::{init_auth_with_metadata, TokenVerificationMetadata};
 //! # let pem = propelauth_testing::TEST_PUBLIC_KEY_PEM;
-//! // In production: `let auth = propelauth_core::init_auth(auth_url, api_key)?;`
+//! // In production: `let auth = propelauth_core::init_auth_from_env()?;`
 //! let auth = init_auth_with_metadata(
 //!     "https://auth.example.com",
 //!     "my-api-key",
@@ -28,6 +28,16 @@
 //! }
 //! # Ok::<(), propelauth_core::InitError>(())
 //! ```
+//!
+//! # Other ways in
+//!
+//! - [`TokenSources`] and [`RequestCredentials`]: a route may also read the token from a
+//!   named query parameter or cookie (browsers' WebSocket handshakes); the header wins.
+//!   [`Auth::validate_request`] takes both (`docs/token-sources.md`).
+//! - End-user API keys: a user's personal key in place of an access token, opt-in with
+//!   [`AuthOptions::accept_personal_api_keys`], and org keys with
+//!   [`Auth::validate_org_api_key_request`]; checked with PropelAuth and cached, 503 when
+//!   PropelAuth cannot say (`docs/api-keys.md`).
 //!
 //! # Crypto backends
 //!
@@ -52,10 +62,13 @@ compile_error!(
 );
 
 pub mod api;
+mod api_key_auth;
 mod auth;
 mod backend;
 mod clock;
+mod credentials;
 mod crypto;
+pub mod env;
 mod error;
 mod key_refresh;
 mod metrics;
@@ -78,6 +91,10 @@ pub mod openapi {
 `Authorization: Bearer <token>`. Paste the token alone, without the word `Bearer`.";
 }
 
+pub use api_key_auth::{
+    DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
+    OrgApiKey, PendingApiKeyCheck, RequestValidation,
+};
 #[cfg(feature = "tokio")]
 pub use auth::init_auth_async;
 pub use auth::{
@@ -86,10 +103,12 @@ pub use auth::{
 };
 pub use backend::TransportError;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use credentials::{RequestCredentials, TokenSources};
 pub use crypto::install_jsonwebtoken_crypto_provider;
 pub use error::{
-    AuthError, ForbiddenError, ForbiddenReason, InitError, TokenError, UnauthorizedError,
-    UnauthorizedReason,
+    ApiKeyError, AuthError, CredentialError, ForbiddenError, ForbiddenReason, InitError,
+    ServiceUnavailableError, ServiceUnavailableReason, TokenError, TokenSource,
+    TooManyRequestsError, UnauthorizedError, UnauthorizedReason,
 };
 pub use key_refresh::DEFAULT_KEY_REFRESH_MIN_INTERVAL;
 pub use metrics::AuthMetrics;
@@ -101,7 +120,40 @@ pub use token::{MAX_AUTHORIZATION_HEADER_LEN, bearer_token};
 pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub use user::{LoginMethod, SamlProvider, SocialProvider, User};
 
+/// Initializes from the environment (see [`env`]): [`AuthOptions::from_env`], then
+/// [`init`](AuthOptions::init) (a blocking fetch of the verification metadata).
+///
+/// ```no_run
+/// fn main() -> Result<(), propelauth_core::InitError> {
+///     // PROPELAUTH_AUTH_URL and PROPELAUTH_API_KEY must be set.
+///     let auth = propelauth_core::init_auth_from_env()?;
+///     # let _ = auth;
+///     Ok(())
+/// }
+/// ```
+///
+/// When `main` returns the error, it prints as a sentence to act on, e.g.
+/// `Error: PROPELAUTH_API_KEY is not set: set it to the backend API key ...`.
+pub fn init_auth_from_env() -> Result<Auth, InitError> {
+    AuthOptions::from_env()?.init()
+}
+
 /// The examples of `docs/operations.md`, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/operations.md")]
 struct OperationsDoctests;
+
+/// The example of this crate's README (shown on crates.io), compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+/// The examples of `docs/token-sources.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/token-sources.md")]
+struct TokenSourcesDoctests;
+
+/// The examples of `docs/api-keys.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/api-keys.md")]
+struct ApiKeysDoctests;

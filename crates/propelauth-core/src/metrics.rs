@@ -41,6 +41,14 @@ pub struct AuthMetrics {
     pub key_changes: u64,
     /// Metadata fetches started after initialization (ok + failed + at most one in flight).
     pub key_refresh_attempts: u64,
+    /// End-user API keys answered from the API key cache (no backend call).
+    pub api_key_cache_hits: u64,
+    /// `validate_api_key` calls made to PropelAuth to check a request's API key.
+    pub api_key_backend_calls: u64,
+    /// Requests answered 503 because an API key could not be checked.
+    pub api_key_unavailable: u64,
+    /// API keys in the API key cache now (approximate under concurrent use).
+    pub api_key_cache_entries: u64,
 }
 
 /// The live counters behind [`AuthMetrics`].
@@ -54,10 +62,13 @@ pub(crate) struct Counters {
     pub(crate) key_refreshes_failed: Counter,
     pub(crate) key_changes: Counter,
     pub(crate) key_refresh_attempts: Counter,
+    pub(crate) api_key_cache_hits: Counter,
+    pub(crate) api_key_backend_calls: Counter,
+    pub(crate) api_key_unavailable: Counter,
 }
 
 impl Counters {
-    pub(crate) fn snapshot(&self, cache_entries: u64) -> AuthMetrics {
+    pub(crate) fn snapshot(&self, cache_entries: u64, api_key_cache_entries: u64) -> AuthMetrics {
         AuthMetrics {
             validations: self.validations.get(),
             rejections: self.rejections.get(),
@@ -68,6 +79,10 @@ impl Counters {
             key_refreshes_failed: self.key_refreshes_failed.get(),
             key_changes: self.key_changes.get(),
             key_refresh_attempts: self.key_refresh_attempts.get(),
+            api_key_cache_hits: self.api_key_cache_hits.get(),
+            api_key_backend_calls: self.api_key_backend_calls.get(),
+            api_key_unavailable: self.api_key_unavailable.get(),
+            api_key_cache_entries,
         }
     }
 }

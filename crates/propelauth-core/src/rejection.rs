@@ -4,7 +4,10 @@
 
 use std::borrow::Cow;
 
-use crate::error::{AuthError, ForbiddenError, UnauthorizedError};
+use crate::error::{
+    AuthError, ForbiddenError, SERVICE_UNAVAILABLE_MESSAGE, ServiceUnavailableError,
+    TooManyRequestsError, UnauthorizedError,
+};
 
 /// `WWW-Authenticate` value when no bearer token was sent (RFC 6750 §3).
 pub const WWW_AUTHENTICATE_BEARER: &str = "Bearer";
@@ -46,12 +49,15 @@ pub const WWW_AUTHENTICATE_INVALID_TOKEN: &str = r#"Bearer error="invalid_token"
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Rejection {
-    /// HTTP status: 401, 403 or 500 for PropelAuth's own rejections.
+    /// HTTP status: 401, 403, 429, 500 or 503 for PropelAuth's own rejections.
     pub status: u16,
     /// JSON body, `{"detail": "..."}`.
     pub body: Cow<'static, str>,
     /// Value of the `WWW-Authenticate` header, when one must be sent (401 only).
     pub www_authenticate: Option<&'static str>,
+    /// Value of the `Retry-After` header in seconds, when one must be sent (a 429 for an API
+    /// key over its rate limit, when PropelAuth said how long to wait).
+    pub retry_after_secs: Option<u64>,
 }
 
 impl Rejection {
@@ -61,6 +67,10 @@ impl Rejection {
     pub const UNAUTHORIZED_BODY: &'static str = r#"{"detail":"Unauthorized"}"#;
     /// Body of a 403 outside debug mode.
     pub const FORBIDDEN_BODY: &'static str = r#"{"detail":"Forbidden"}"#;
+    /// Body of a 429 outside debug mode.
+    pub const TOO_MANY_REQUESTS_BODY: &'static str = r#"{"detail":"Too Many Requests"}"#;
+    /// Body of a 503 outside debug mode.
+    pub const SERVICE_UNAVAILABLE_BODY: &'static str = r#"{"detail":"Service Unavailable"}"#;
 
     /// A 500 for an application that uses an extractor without installing the auth handle.
     /// `message` should name the missing setup step.
@@ -82,6 +92,7 @@ impl Rejection {
             status,
             body: detail_body(message).into(),
             www_authenticate: None,
+            retry_after_secs: None,
         }
     }
 }
@@ -105,6 +116,7 @@ impl UnauthorizedError {
             status: self.status(),
             body,
             www_authenticate: Some(www_authenticate),
+            retry_after_secs: None,
         }
     }
 }
@@ -128,12 +140,63 @@ impl ForbiddenError {
             status: self.status(),
             body,
             www_authenticate: None,
+            retry_after_secs: None,
         }
     }
 }
 
 impl From<ForbiddenError> for Rejection {
     fn from(error: ForbiddenError) -> Self {
+        error.rejection()
+    }
+}
+
+impl ServiceUnavailableError {
+    /// The framework-neutral response: 503 with `{"detail":"Service Unavailable"}` (in debug
+    /// mode `Service Unavailable: <reason>`), no `WWW-Authenticate` (the credential was not
+    /// found wrong) and no `Retry-After`.
+    pub fn rejection(&self) -> Rejection {
+        let body = if self.exposes_detail() {
+            detail_body(&format!("{SERVICE_UNAVAILABLE_MESSAGE}: {}", self.reason())).into()
+        } else {
+            Rejection::SERVICE_UNAVAILABLE_BODY.into()
+        };
+        Rejection {
+            status: self.status(),
+            body,
+            www_authenticate: None,
+            retry_after_secs: None,
+        }
+    }
+}
+
+impl From<ServiceUnavailableError> for Rejection {
+    fn from(error: ServiceUnavailableError) -> Self {
+        error.rejection()
+    }
+}
+
+impl TooManyRequestsError {
+    /// The framework-neutral response: 429 with `{"detail":"Too Many Requests"}` (in debug
+    /// mode followed by PropelAuth's message for the key's holder), `Retry-After` when
+    /// PropelAuth said how long to wait, no `WWW-Authenticate`.
+    pub fn rejection(&self) -> Rejection {
+        let body = if self.exposes_detail() {
+            detail_body(&self.to_string()).into()
+        } else {
+            Rejection::TOO_MANY_REQUESTS_BODY.into()
+        };
+        Rejection {
+            status: self.status(),
+            body,
+            www_authenticate: None,
+            retry_after_secs: self.retry_after_secs(),
+        }
+    }
+}
+
+impl From<TooManyRequestsError> for Rejection {
+    fn from(error: TooManyRequestsError) -> Self {
         error.rejection()
     }
 }
@@ -145,6 +208,8 @@ impl AuthError {
             Self::Unauthorized(error) => error.rejection(),
             Self::Forbidden(error) => error.rejection(),
             Self::MissingSetup(message) => Rejection::missing_setup(message),
+            Self::ServiceUnavailable(error) => error.rejection(),
+            Self::TooManyRequests(error) => error.rejection(),
         }
     }
 }
@@ -183,9 +248,14 @@ mod tests {
             )),
             AuthError::from(ForbiddenError::new(ForbiddenReason::MissingRole, false)),
             AuthError::MissingSetup("install the handle"),
+            AuthError::from(ServiceUnavailableError::new(
+                crate::error::ServiceUnavailableReason::UnexpectedStatus(502),
+                true,
+            )),
+            AuthError::from(TooManyRequestsError::new(Some(3), None, false)),
         ];
         let statuses: Vec<u16> = errors.iter().map(AuthError::status).collect();
-        assert_eq!(statuses, [401, 401, 403, 500]);
+        assert_eq!(statuses, [401, 401, 403, 500, 503, 429]);
         for error in &errors {
             assert_eq!(error.status(), error.rejection().status, "{error:?}");
             if let AuthError::Unauthorized(unauthorized) = error {

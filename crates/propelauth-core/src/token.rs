@@ -51,6 +51,25 @@ pub(crate) fn bearer_credentials(header: Option<&[u8]>) -> Result<&[u8], Unautho
     Ok(credentials)
 }
 
+/// Whether a bearer credential has the shape of a JWT: three segments separated by dots.
+/// Anything else is an end-user API key candidate (where those are accepted).
+///
+/// Counted per 255-byte chunk in a `u8` (which cannot overflow there) without an early exit, so
+/// that the compiler vectorizes it: the check stays in the tens of nanoseconds for a 1.5 KB
+/// token, on the path every request of a handle that accepts API keys takes.
+pub(crate) fn is_jwt_shaped(credential: &[u8]) -> bool {
+    let dots: usize = credential
+        .chunks(255)
+        .map(|chunk| {
+            let in_chunk = chunk
+                .iter()
+                .fold(0u8, |count, &byte| count + u8::from(byte == b'.'));
+            usize::from(in_chunk)
+        })
+        .sum();
+    dots == 2
+}
+
 /// Whether every byte is in `0x20..=0x7E`. Written without an early exit so that the
 /// compiler vectorizes it: a 1.5 KB header is checked in tens of nanoseconds.
 fn is_visible_ascii_or_space(bytes: &[u8]) -> bool {
@@ -383,6 +402,23 @@ mod tests {
                 "{header:?}"
             );
         }
+    }
+
+    #[test]
+    fn jwt_shape_is_exactly_two_dots() {
+        assert!(is_jwt_shaped(b"a.b.c"));
+        assert!(is_jwt_shaped(b".."));
+        assert!(!is_jwt_shaped(b"a.b"));
+        assert!(!is_jwt_shaped(b"a.b.c.d"));
+        assert!(!is_jwt_shaped(b"abcdef0123"));
+        let mut long = vec![b'a'; 200];
+        long[10] = b'.';
+        long[150] = b'.';
+        assert!(is_jwt_shaped(&long));
+        long[199] = b'.';
+        assert!(!is_jwt_shaped(&long));
+        let dots = vec![b'.'; 600];
+        assert!(!is_jwt_shaped(&dots));
     }
 
     #[test]

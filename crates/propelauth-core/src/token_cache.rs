@@ -94,31 +94,7 @@ impl TokenCache {
                 capacity,
             };
         }
-        // quick_cache gives every shard `ceil(capacity / shards)` entries, which can add up
-        // to more than asked: choose the shard count here and round the total down to a
-        // multiple of it, so the bound holds exactly (losing fewer entries than shards).
-        let parallelism = std::thread::available_parallelism().map_or(1, usize::from);
-        let mut shards = (parallelism * 4).next_power_of_two();
-        while shards > 1 && capacity / shards < MIN_ENTRIES_PER_SHARD {
-            shards /= 2;
-        }
-        let bound = (capacity / shards) * shards;
-        let options = quick_cache::OptionsBuilder::new()
-            .shards(shards)
-            .estimated_items_capacity(bound)
-            .weight_capacity(bound as u64)
-            .build();
-        let entries = match options {
-            Ok(options) => quick_cache::sync::Cache::with_options(
-                options,
-                quick_cache::UnitWeighter,
-                quick_cache::DefaultHashBuilder::default(),
-                quick_cache::sync::DefaultLifecycle::default(),
-            ),
-            // The options above are always valid; should quick_cache ever refuse them, its
-            // own default sharding still bounds the cache.
-            Err(_) => quick_cache::sync::Cache::new(bound),
-        };
+        let entries = bounded_map(capacity);
         Self {
             entries: Some(entries),
             capacity,
@@ -166,6 +142,40 @@ impl TokenCache {
         self.entries
             .as_ref()
             .map_or(0, quick_cache::sync::Cache::len)
+    }
+}
+
+/// A quick_cache map holding at most `capacity` entries (`capacity` > 0), sharded for the
+/// machine's parallelism. Shared by the validated-token cache and the API key cache.
+pub(crate) fn bounded_map<K, V>(capacity: usize) -> quick_cache::sync::Cache<K, V>
+where
+    K: Eq + std::hash::Hash,
+    V: Clone,
+{
+    // quick_cache gives every shard `ceil(capacity / shards)` entries, which can add up
+    // to more than asked: choose the shard count here and round the total down to a
+    // multiple of it, so the bound holds exactly (losing fewer entries than shards).
+    let parallelism = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut shards = (parallelism * 4).next_power_of_two();
+    while shards > 1 && capacity / shards < MIN_ENTRIES_PER_SHARD {
+        shards /= 2;
+    }
+    let bound = (capacity / shards) * shards;
+    let options = quick_cache::OptionsBuilder::new()
+        .shards(shards)
+        .estimated_items_capacity(bound)
+        .weight_capacity(bound as u64)
+        .build();
+    match options {
+        Ok(options) => quick_cache::sync::Cache::with_options(
+            options,
+            quick_cache::UnitWeighter,
+            quick_cache::DefaultHashBuilder::default(),
+            quick_cache::sync::DefaultLifecycle::default(),
+        ),
+        // The options above are always valid; should quick_cache ever refuse them, its
+        // own default sharding still bounds the cache.
+        Err(_) => quick_cache::sync::Cache::new(bound),
     }
 }
 

@@ -390,6 +390,14 @@ pub enum LoginMethod {
     Impersonation,
     /// A token created with the backend API (`create_access_token`).
     GeneratedFromBackendApi,
+    /// Not a token: the request carried the user's personal end-user API key, accepted
+    /// because the handle was initialized with
+    /// [`accept_personal_api_keys(true)`](crate::AuthOptions::accept_personal_api_keys).
+    /// Serializes as `{"login_method": "personal_api_key", "api_key_metadata": {...}}`.
+    PersonalApiKey {
+        /// The custom metadata attached to the key (scopes, labels...), when it has some.
+        metadata: Option<Map<String, Value>>,
+    },
     /// Absent or not recognized.
     #[default]
     Unknown,
@@ -403,6 +411,8 @@ struct LoginMethodClaim {
     provider: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     org_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_key_metadata: Option<Map<String, Value>>,
 }
 
 impl LoginMethod {
@@ -414,6 +424,9 @@ impl LoginMethod {
             "email_confirmation_link" => Self::EmailConfirmationLink,
             "impersonation" => Self::Impersonation,
             "generated_from_backend_api" => Self::GeneratedFromBackendApi,
+            "personal_api_key" => Self::PersonalApiKey {
+                metadata: claim.api_key_metadata,
+            },
             "social_sso" => provider
                 .and_then(SocialProvider::from_name)
                 .map_or(Self::Unknown, |provider| Self::SocialSso { provider }),
@@ -426,6 +439,14 @@ impl LoginMethod {
     }
 
     fn to_claim(&self) -> LoginMethodClaim {
+        if let Self::PersonalApiKey { metadata } = self {
+            return LoginMethodClaim {
+                login_method: "personal_api_key".to_owned(),
+                provider: None,
+                org_id: None,
+                api_key_metadata: metadata.clone(),
+            };
+        }
         let (login_method, provider, org_id) = match self {
             Self::Password => ("password", None, None),
             Self::MagicLink => ("magic_link", None, None),
@@ -437,11 +458,13 @@ impl LoginMethod {
             Self::SamlSso { provider, org_id } => {
                 ("saml_sso", Some(provider.as_str()), Some(org_id.clone()))
             }
+            Self::PersonalApiKey { .. } => ("personal_api_key", None, None),
         };
         LoginMethodClaim {
             login_method: login_method.to_owned(),
             provider: provider.map(str::to_owned),
             org_id,
+            api_key_metadata: None,
         }
     }
 }
@@ -481,9 +504,14 @@ impl<'de> Visitor<'de> for LoginMethodVisitor {
             login_method: String::new(),
             provider: None,
             org_id: None,
+            api_key_metadata: None,
         };
         let mut named = false;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "api_key_metadata" {
+                claim.api_key_metadata = map.next_value::<OptionalObject>()?.0;
+                continue;
+            }
             let text = map.next_value::<OptionalText>()?.0;
             match (key.as_ref(), text) {
                 ("login_method", Some(text)) => {
@@ -529,6 +557,18 @@ impl<'de> Visitor<'de> for LoginMethodVisitor {
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<LoginMethod, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         self.unknown()
+    }
+}
+
+/// A JSON value kept when it is an object; any other value is skipped and read as `None`.
+struct OptionalObject(Option<Map<String, Value>>);
+
+impl<'de> Deserialize<'de> for OptionalObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Object(object) => Ok(Self(Some(object))),
+            _ => Ok(Self(None)),
+        }
     }
 }
 

@@ -233,9 +233,10 @@ fn concurrent_use_gives_the_same_answers_as_one_thread() {
     let metrics = auth.metrics();
     assert_eq!(metrics.validations, 2_000);
     assert_eq!(metrics.cache_hits + metrics.cache_misses, 2_000);
-    // 1,000 validations of the 20 valid tokens: each thread misses a token at most once (the
-    // threads may race on its first sight); every other one is a hit.
-    assert!(metrics.cache_hits >= 1_000 - 4 * 20, "{metrics:?}");
+    // Each valid token misses at most once per thread: two threads seeing a token for the
+    // first time at the same moment both validate it in full (the cache has no single flight
+    // for tokens, which need none: validating is local).
+    assert!(metrics.cache_hits >= 1_000 - 20 * 4, "{metrics:?}");
     assert_eq!(metrics.cache_entries, 20);
 }
 

@@ -8,6 +8,9 @@
 //!   serves the verification metadata, records requests and answers what a test tells it to.
 //! - [`samples`]: three sample users (an owner, a member, a user in no org) in two sample
 //!   orgs, with fixed ids and ready-made token builders, for your tests and a development mode.
+//! - [`development`]: development mode, your own app run locally with no account: the
+//!   stand-in, a handle initialized against it, sample tokens and a banner, in one call
+//!   (re-exported by each framework adapter's `development` feature).
 //!
 //! ```
 //! use propelauth_testing::{StandIn, TokenBuilder, OrgClaim};
@@ -30,11 +33,14 @@
 // docs.rs (nightly, `--cfg docsrs`): mark the items a cargo feature enables.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod development;
 pub mod samples;
 mod stand_in;
 mod token;
 
-pub use stand_in::{CannedResponse, MetadataShape, RecordedRequest, StandIn, StandInBuilder};
+pub use stand_in::{
+    CannedResponse, MetadataShape, RecordedRequest, StandIn, StandInApiKey, StandInBuilder,
+};
 pub use token::{OrgClaim, TokenBuilder, TokenVariant, realistic_token, unix_now};
 
 /// API key the stand-in accepts by default.

@@ -42,6 +42,16 @@ pub const MEMBER_USER_ID: &str = "a1b2c3d4-0000-4000-8000-00000000b0b0";
 /// User id of [`no_org_token`].
 pub const NO_ORG_USER_ID: &str = "e5f6a7b8-0000-4000-8000-0000000000c0";
 
+/// An end-user API key the [`StandIn`](crate::StandIn) knows from the start: the personal key
+/// of the Owner ([`OWNER_USER_ID`]), metadata `{"scope": "read"}`.
+pub const PERSONAL_API_KEY: &str = "personal-token";
+/// An end-user API key the [`StandIn`](crate::StandIn) knows from the start: Acme's org key
+/// ([`ACME_ORG_ID`]), created by the Owner, metadata `{"scope": "read"}`.
+pub const ORG_API_KEY: &str = "org-token";
+/// An end-user API key the [`StandIn`](crate::StandIn) knows from the start: a key of no one,
+/// metadata `{"scope": "read"}`.
+pub const GENERIC_API_KEY: &str = "generic-token";
+
 /// Owner of Acme (every permission), Admin of Globex (multi-role, additional role
 /// "Billing Admin", permission "can_view_billing" only).
 pub fn owner_token() -> TokenBuilder {

@@ -21,6 +21,8 @@ use crate::{TEST_API_KEY, TEST_AUTH_URL, TEST_PUBLIC_KEY_PEM};
 
 mod backend;
 
+pub use backend::api_keys::StandInApiKey;
+
 /// Largest request body that is read; larger bodies are answered with 413.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -231,6 +233,7 @@ impl StandInBuilder {
             verifier_key_pem: Mutex::new(self.verifier_key_pem),
             requests: Mutex::default(),
             overrides: Mutex::default(),
+            api_keys: Mutex::new(backend::api_keys::sample_api_keys()),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let accept_thread = spawn_accept_loop(&server, &shared, &stop)?;
@@ -332,6 +335,32 @@ impl StandIn {
         lock(&self.shared.verifier_key_pem).clone()
     }
 
+    /// Registers an end-user API key: validating `token` (`validate_api_key`,
+    /// `validate_imported_api_key`) answers `key`'s answer from now on. Tokens not registered
+    /// are answered 404, as the service answers an unknown key. The registry starts with
+    /// [`PERSONAL_API_KEY`](crate::samples::PERSONAL_API_KEY),
+    /// [`ORG_API_KEY`](crate::samples::ORG_API_KEY) and
+    /// [`GENERIC_API_KEY`](crate::samples::GENERIC_API_KEY).
+    pub fn add_api_key(&self, token: impl Into<String>, key: StandInApiKey) {
+        lock(&self.shared.api_keys).insert(token.into(), key);
+    }
+
+    /// Forgets an end-user API key (it was revoked or expired): validating it answers 404.
+    pub fn remove_api_key(&self, token: &str) {
+        lock(&self.shared.api_keys).remove(token);
+    }
+
+    /// How many API key validations (`POST .../end_user_api_keys/validate`) were received.
+    pub fn api_key_validations(&self) -> usize {
+        lock(&self.shared.requests)
+            .iter()
+            .filter(|request| {
+                request.method == "POST"
+                    && request.path == "/api/backend/v1/end_user_api_keys/validate"
+            })
+            .count()
+    }
+
     /// How many metadata fetches (`GET /api/v1/token_verification_metadata`) were received.
     pub fn metadata_fetches(&self) -> usize {
         lock(&self.shared.requests)
@@ -380,6 +409,8 @@ struct Shared {
     verifier_key_pem: Mutex<String>,
     requests: Mutex<Vec<RecordedRequest>>,
     overrides: Mutex<Overrides>,
+    /// The end-user API keys validation knows, by token.
+    api_keys: Mutex<HashMap<String, StandInApiKey>>,
 }
 
 impl Shared {
@@ -389,7 +420,7 @@ impl Shared {
         let overridden = lock(&self.overrides).take(&key);
         overridden.unwrap_or_else(|| {
             let verifier_key_pem = lock(&self.verifier_key_pem).clone();
-            route(&self.config, &verifier_key_pem, request)
+            route(self, &verifier_key_pem, request)
         })
     }
 }
@@ -539,7 +570,8 @@ fn send(request: tiny_http::Request, canned: CannedResponse) {
 /// The built-in endpoints: the verification metadata and the backend API. Known endpoints
 /// check the API key (401) and the tenant header (404), as PropelAuth's service does;
 /// unknown paths are 404.
-fn route(config: &Config, verifier_key_pem: &str, request: &RecordedRequest) -> CannedResponse {
+fn route(shared: &Shared, verifier_key_pem: &str, request: &RecordedRequest) -> CannedResponse {
+    let config = &shared.config;
     let is_metadata = request.method == "GET" && request.path == TOKEN_VERIFICATION_METADATA_PATH;
     let backend_route = backend::find(request);
     if !is_metadata && backend_route.is_none() {
@@ -553,7 +585,10 @@ fn route(config: &Config, verifier_key_pem: &str, request: &RecordedRequest) -> 
         return CannedResponse::error(404, "not_found");
     }
     match backend_route {
-        Some((handler, captured)) => handler(request, &captured),
+        Some((handler, captured)) => {
+            backend::api_keys::validation(request, &lock(&shared.api_keys))
+                .unwrap_or_else(|| handler(request, &captured))
+        }
         None => CannedResponse::json(200, &config.metadata_shape.body(verifier_key_pem)),
     }
 }

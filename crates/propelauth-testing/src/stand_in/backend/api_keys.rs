@@ -1,14 +1,146 @@
 //! End-user API key endpoints.
 //!
-//! Validation answers by the token: a token containing `org` is an org key created by the
-//! Acme owner, one containing `generic` belongs to no one, any other is a personal key of
-//! the owner.
+//! Validation answers from the stand-in's key registry, as the service does: a registered
+//! key gets its answer (a personal key: `user`, no `org`; an org key: `org`, plus `user` and
+//! `user_in_org` when a member created it; a generic key: neither), any other token 404. The
+//! registry starts with the three sample keys of [`crate::samples`] and takes more with
+//! [`StandIn::add_api_key`](crate::StandIn::add_api_key).
+
+use std::collections::HashMap;
+use std::fmt;
 
 use serde_json::{Value, json};
 
 use super::{Route, fixtures, ok};
-use crate::samples::{ACME_ORG_ID, OWNER_USER_ID};
+use crate::samples::{ACME_ORG_ID, GENERIC_API_KEY, ORG_API_KEY, OWNER_USER_ID, PERSONAL_API_KEY};
 use crate::stand_in::{CannedResponse, RecordedRequest};
+
+/// An end-user API key the [`StandIn`](crate::StandIn) knows: what validating it answers,
+/// shaped like the service's answer.
+///
+/// ```
+/// use propelauth_testing::{StandIn, StandInApiKey};
+/// use serde_json::json;
+///
+/// let stand_in = StandIn::start()?;
+/// let user = json!({"user_id": "31c41c16-c281-44ae-9602-8a047e3bf33d", "email": "ada@example.com"});
+/// stand_in.add_api_key("ada-key", StandInApiKey::personal(user).metadata(json!({"scope": "read"})));
+/// stand_in.remove_api_key("ada-key"); // revoked: validation answers 404 again
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct StandInApiKey {
+    answer: Value,
+}
+
+impl StandInApiKey {
+    /// A user's personal key: the answer holds `user` (the user as the backend API describes
+    /// users: `user_id`, `email`, `first_name`, ..., `org_id_to_org_info`) and no `org`.
+    pub fn personal(user: Value) -> Self {
+        Self {
+            answer: json!({"metadata": null, "user": user}),
+        }
+    }
+
+    /// An org's key nobody in particular created: the answer holds `org` (`org_id`,
+    /// `org_name`, `max_users`, `is_saml_configured`, `legacy_org_id`, `metadata`,
+    /// `custom_role_mapping_name`).
+    pub fn org(org: Value) -> Self {
+        Self {
+            answer: json!({"metadata": null, "org": org}),
+        }
+    }
+
+    /// An org's key created by a member: `org`, plus the member as `user` and their
+    /// membership as `user_in_org` (`org_id`, `org_name`, `user_role`,
+    /// `inherited_user_roles_plus_current_role`, `user_permissions`, ...).
+    pub fn org_created_by(org: Value, user: Value, user_in_org: Value) -> Self {
+        Self {
+            answer: json!({"metadata": null, "org": org, "user": user, "user_in_org": user_in_org}),
+        }
+    }
+
+    /// A key of no one: only `metadata`.
+    pub fn generic() -> Self {
+        Self {
+            answer: json!({"metadata": null}),
+        }
+    }
+
+    /// The custom metadata attached to the key.
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.answer["metadata"] = metadata;
+        self
+    }
+
+    /// The validation answer's JSON body.
+    pub fn answer(&self) -> &Value {
+        &self.answer
+    }
+}
+
+impl fmt::Debug for StandInApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StandInApiKey")
+            .field("answer", &self.answer)
+            .finish()
+    }
+}
+
+/// Acme as key validation describes it (`org`).
+fn acme_of_api_key() -> Value {
+    json!({
+        "org_id": ACME_ORG_ID,
+        "org_name": "Acme",
+        "url_safe_org_name": "acme",
+        "max_users": 50,
+        "is_saml_configured": false,
+        "legacy_org_id": null,
+        "metadata": {"plan": "enterprise"},
+        "custom_role_mapping_name": null,
+    })
+}
+
+/// The registry a stand-in starts with: the sample keys of [`crate::samples`].
+pub(crate) fn sample_api_keys() -> HashMap<String, StandInApiKey> {
+    let owner = fixtures::owner();
+    let membership = owner["org_id_to_org_info"][ACME_ORG_ID].clone();
+    let scope = json!({"scope": "read"});
+    HashMap::from([
+        (
+            PERSONAL_API_KEY.to_owned(),
+            StandInApiKey::personal(owner.clone()).metadata(scope.clone()),
+        ),
+        (
+            ORG_API_KEY.to_owned(),
+            StandInApiKey::org_created_by(acme_of_api_key(), owner, membership)
+                .metadata(scope.clone()),
+        ),
+        (
+            GENERIC_API_KEY.to_owned(),
+            StandInApiKey::generic().metadata(scope),
+        ),
+    ])
+}
+
+/// The answer of `validate_api_key` / `validate_imported_api_key` for a registered token;
+/// `None` for any other request (an unregistered token then gets the route's 404).
+pub(crate) fn validation(
+    request: &RecordedRequest,
+    keys: &HashMap<String, StandInApiKey>,
+) -> Option<CannedResponse> {
+    let validate = "/api/backend/v1/end_user_api_keys/validate";
+    let imported = "/api/backend/v1/end_user_api_keys/validate_imported";
+    if request.method != "POST" || (request.path != validate && request.path != imported) {
+        return None;
+    }
+    let token = request
+        .json
+        .as_ref()
+        .and_then(|body| body.get("api_key_token"))
+        .and_then(Value::as_str)?;
+    keys.get(token).map(|key| ok(key.answer.clone()))
+}
 
 pub(crate) const ROUTES: &[Route] = &[
     Route {
@@ -44,12 +176,12 @@ pub(crate) const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         pattern: "/end_user_api_keys/validate",
-        handler: validate_api_key,
+        handler: unknown_api_key,
     },
     Route {
         method: "POST",
         pattern: "/end_user_api_keys/validate_imported",
-        handler: validate_api_key,
+        handler: unknown_api_key,
     },
     Route {
         method: "POST",
@@ -136,39 +268,10 @@ fn empty_ok(_: &RecordedRequest, _: &[&str]) -> CannedResponse {
     ok(json!({}))
 }
 
-/// `validate_api_key`, `validate_imported_api_key`: the key's owner, by the token (see the
-/// module's documentation).
-fn validate_api_key(request: &RecordedRequest, _: &[&str]) -> CannedResponse {
-    let token = request
-        .json
-        .as_ref()
-        .and_then(|body| body.get("api_key_token"))
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let metadata = json!({"scope": "read"});
-    if token.contains("generic") {
-        return ok(json!({"metadata": metadata}));
-    }
-    let owner = fixtures::owner();
-    if token.contains("org") {
-        let membership = owner["org_id_to_org_info"][ACME_ORG_ID].clone();
-        return ok(json!({
-            "metadata": metadata,
-            "user": owner,
-            "org": {
-                "org_id": ACME_ORG_ID,
-                "org_name": "Acme",
-                "url_safe_org_name": "acme",
-                "max_users": 50,
-                "is_saml_configured": false,
-                "legacy_org_id": null,
-                "metadata": {"plan": "enterprise"},
-                "custom_role_mapping_name": null,
-            },
-            "user_in_org": membership,
-        }));
-    }
-    ok(json!({"metadata": metadata, "user": owner}))
+/// `validate_api_key`, `validate_imported_api_key` for a token the registry does not hold:
+/// 404, as the service answers an unknown, expired or revoked key.
+fn unknown_api_key(_: &RecordedRequest, _: &[&str]) -> CannedResponse {
+    CannedResponse::json(404, &json!({"error": "not_found"}))
 }
 
 /// `import_api_key`: the new key's id.

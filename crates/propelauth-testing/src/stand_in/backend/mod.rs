@@ -7,7 +7,7 @@
 
 use super::{CannedResponse, RecordedRequest};
 
-mod api_keys;
+pub(crate) mod api_keys;
 mod employees;
 pub(crate) mod fixtures;
 mod orgs;

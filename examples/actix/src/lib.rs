@@ -1,27 +1,26 @@
-//! The example routes (examples.md) on axum, documented with utoipa: `/openapi.json` and
-//! Swagger UI at `/docs`.
+//! The example server's app on actix-web: the example routes, documented with utoipa
+//! (`/openapi.json`, and Swagger UI at `/docs`). The binary `actix` serves it
+//! (`cargo run --bin actix`); the conformance suite drives [`routes`] in process.
+#![deny(missing_docs)]
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use propelauth_axum::openapi::BearerAuth;
-use propelauth_axum::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
-use propelauth_core::api::{ApiError, Page, UserMetadata};
-
-use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
+use actix_web::http::header::CONTENT_ENCODING;
+use actix_web::{HttpResponse, ResponseError, get, web};
+use propelauth_actix::api::FetchUsersInOrgOptions;
+use propelauth_actix::openapi::BearerAuth;
+use propelauth_actix::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::Config as SwaggerConfig;
+
+use propelauth_example_support::BACKEND_FAILURE_DETAIL;
 
 /// The OpenAPI document of the example routes: each route that takes the user lists the
 /// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security`.
 #[derive(Debug, OpenApi)]
 #[openapi(
-    info(title = "PropelAuth example (axum)"),
+    info(title = "PropelAuth example (actix-web)"),
     paths(
         healthz,
         whoami,
@@ -37,28 +36,65 @@ use utoipa_swagger_ui::SwaggerUi;
 )]
 pub struct ApiDoc;
 
-/// The example server's router, with `auth` as its state: the example routes, the OpenAPI
-/// document at `/openapi.json` and Swagger UI at `/docs`.
-pub fn router(auth: PropelAuth) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/whoami", get(whoami))
-        .route("/api/whoami_optional", get(whoami_optional))
-        .route("/api/org/{org_id}/check", get(check))
-        .route("/api/org/{org_id}/admin_or_owner", get(admin_or_owner))
-        .route("/api/org/{org_id}/admin_only", get(admin_only))
-        .route("/api/org/{org_id}/billing", get(billing))
-        .route(
-            "/api/org/{org_id}/billing_and_reports",
-            get(billing_and_reports),
-        )
-        .route("/api/org/{org_id}/users", get(org_users))
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
-        .with_state(auth)
+/// Registers the example routes, the OpenAPI document at `/openapi.json` and Swagger UI at
+/// `/docs` (which redirects to `/docs/`). The app must also hold the handle:
+/// `App::new().app_data(web::Data::new(auth)).configure(routes)`.
+///
+/// Handlers take the handle as an extractor (`auth: PropelAuth`) for the org checks.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(healthz)
+        .service(whoami)
+        .service(whoami_optional)
+        .service(check)
+        .service(admin_or_owner)
+        .service(admin_only)
+        .service(billing)
+        .service(billing_and_reports)
+        .service(org_users)
+        .service(openapi_json)
+        .service(web::redirect("/docs", "/docs/"))
+        .app_data(web::Data::new(Arc::new(SwaggerConfig::from(
+            "/openapi.json",
+        ))))
+        .service(swagger_ui);
+}
+
+/// The OpenAPI document.
+#[get("/openapi.json")]
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// Swagger UI's files, reading the document at `/openapi.json`.
+///
+/// Served through utoipa-swagger-ui's framework-neutral `serve`, not its `actix-web` feature:
+/// cargo unifies a dependency's features across the workspace, so that feature would make
+/// `cargo run --bin axum` compile actix-web as well. In an app of your own, the feature and
+/// `SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi())` do all of this
+/// (docs/api-docs.md).
+#[get("/docs/{file:.*}")]
+async fn swagger_ui(
+    file: web::Path<String>,
+    config: web::Data<Arc<SwaggerConfig<'static>>>,
+) -> HttpResponse {
+    match utoipa_swagger_ui::serve(&file, Arc::clone(&config)) {
+        Ok(Some(file)) => {
+            let mut response = HttpResponse::Ok();
+            response.content_type(file.content_type);
+            if file.gzpipped {
+                response.insert_header((CONTENT_ENCODING, "gzip"));
+            }
+            response.body(file.bytes.into_owned())
+        }
+        Ok(None) => HttpResponse::NotFound().finish(),
+        Err(error) => HttpResponse::InternalServerError().body(error.to_string()),
+    }
 }
 
 /// Liveness check, no token.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "`ok`", content_type = "text/plain")))]
+#[get("/healthz")]
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -73,8 +109,9 @@ async fn healthz() -> &'static str {
         (status = 401, description = "No valid access token"),
     )
 )]
-async fn whoami(RequireUser(user): RequireUser) -> Json<Arc<User>> {
-    Json(user)
+#[get("/api/whoami")]
+async fn whoami(RequireUser(user): RequireUser) -> web::Json<Arc<User>> {
+    web::Json(user)
 }
 
 /// optional_user: the user's id when a valid token is sent, `{}` otherwise.
@@ -84,14 +121,16 @@ async fn whoami(RequireUser(user): RequireUser) -> Json<Arc<User>> {
     security(("propelauth" = []), ()),
     responses((status = 200, description = "`{\"user_id\": ...}` or `{}`", content_type = "application/json"))
 )]
-async fn whoami_optional(user: Option<RequireUser>) -> Json<Value> {
-    Json(match user {
+#[get("/api/whoami_optional")]
+async fn whoami_optional(OptionalUser(user): OptionalUser) -> web::Json<Value> {
+    web::Json(match user {
         Some(user) => json!({ "user_id": user.user_id }),
         None => json!({}),
     })
 }
 
-type OrgResult = Result<Json<OrgMemberInfo>, AuthRejection>;
+type OrgId = web::Path<String>;
+type OrgResult = Result<web::Json<OrgMemberInfo>, AuthRejection>;
 
 /// require_org_member.
 #[utoipa::path(
@@ -105,13 +144,10 @@ type OrgResult = Result<Json<OrgMemberInfo>, AuthRejection>;
         (status = 403, description = "Not a member of the org"),
     )
 )]
-async fn check(
-    State(auth): State<PropelAuth>,
-    user: RequireUser,
-    Path(org_id): Path<String>,
-) -> OrgResult {
+#[get("/api/org/{org_id}/check")]
+async fn check(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let org = auth.require_org_member(&user, &org_id)?;
-    Ok(Json(org.clone()))
+    Ok(web::Json(org.clone()))
 }
 
 /// require_org_member_with_minimum_role "Admin".
@@ -126,13 +162,10 @@ async fn check(
         (status = 403, description = "Not a member, or below Admin"),
     )
 )]
-async fn admin_or_owner(
-    State(auth): State<PropelAuth>,
-    user: RequireUser,
-    Path(org_id): Path<String>,
-) -> OrgResult {
+#[get("/api/org/{org_id}/admin_or_owner")]
+async fn admin_or_owner(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let org = auth.require_org_member_with_minimum_role(&user, &org_id, "Admin")?;
-    Ok(Json(org.clone()))
+    Ok(web::Json(org.clone()))
 }
 
 /// require_org_member_with_exact_role "Admin".
@@ -147,13 +180,10 @@ async fn admin_or_owner(
         (status = 403, description = "Not a member, or not exactly Admin"),
     )
 )]
-async fn admin_only(
-    State(auth): State<PropelAuth>,
-    user: RequireUser,
-    Path(org_id): Path<String>,
-) -> OrgResult {
+#[get("/api/org/{org_id}/admin_only")]
+async fn admin_only(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let org = auth.require_org_member_with_exact_role(&user, &org_id, "Admin")?;
-    Ok(Json(org.clone()))
+    Ok(web::Json(org.clone()))
 }
 
 /// require_org_member_with_permission "can_view_billing".
@@ -168,13 +198,10 @@ async fn admin_only(
         (status = 403, description = "Not a member, or without can_view_billing"),
     )
 )]
-async fn billing(
-    State(auth): State<PropelAuth>,
-    user: RequireUser,
-    Path(org_id): Path<String>,
-) -> OrgResult {
+#[get("/api/org/{org_id}/billing")]
+async fn billing(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let org = auth.require_org_member_with_permission(&user, &org_id, "can_view_billing")?;
-    Ok(Json(org.clone()))
+    Ok(web::Json(org.clone()))
 }
 
 /// require_org_member_with_all_permissions ["can_view_billing", "can_view_reports"].
@@ -189,18 +216,15 @@ async fn billing(
         (status = 403, description = "Not a member, or without both permissions"),
     )
 )]
-async fn billing_and_reports(
-    State(auth): State<PropelAuth>,
-    user: RequireUser,
-    Path(org_id): Path<String>,
-) -> OrgResult {
+#[get("/api/org/{org_id}/billing_and_reports")]
+async fn billing_and_reports(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
     let permissions = ["can_view_billing", "can_view_reports"];
     let org = auth.require_org_member_with_all_permissions(&user, &org_id, &permissions)?;
-    Ok(Json(org.clone()))
+    Ok(web::Json(org.clone()))
 }
 
-/// The org's users from the backend API, for its members. The blocking call runs on tokio's
-/// blocking pool, never on the async workers.
+/// The org's users from the backend API, for its members: the async twin of the call
+/// (`auth.nonblocking()`), so no async worker waits on the network.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/users",
@@ -213,22 +237,20 @@ async fn billing_and_reports(
         (status = 502, description = "The backend API call failed"),
     )
 )]
-async fn org_users(
-    State(auth): State<PropelAuth>,
-    user: RequireUser,
-    Path(org_id): Path<String>,
-) -> Result<Json<Page<UserMetadata>>, Response> {
-    auth.require_org_member(&user, &org_id)
-        .map_err(|forbidden| AuthRejection::from(forbidden).into_response())?;
-    let page = auth
-        .spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+#[get("/api/org/{org_id}/users")]
+async fn org_users(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> HttpResponse {
+    if let Err(forbidden) = auth.require_org_member(&user, &org_id) {
+        return AuthRejection::from(forbidden).error_response();
+    }
+    match auth
+        .nonblocking()
+        .fetch_users_in_org(&org_id, &FetchUsersInOrgOptions::default())
         .await
-        .map_err(backend_failure)?;
-    Ok(Json(page))
-}
-
-fn backend_failure(error: ApiError) -> Response {
-    eprintln!("backend API call failed: {error}");
-    let body = Json(json!({ "detail": BACKEND_FAILURE_DETAIL }));
-    (StatusCode::BAD_GATEWAY, body).into_response()
+    {
+        Ok(page) => HttpResponse::Ok().json(page),
+        Err(error) => {
+            eprintln!("backend API call failed: {error}");
+            HttpResponse::BadGateway().json(json!({ "detail": BACKEND_FAILURE_DETAIL }))
+        }
+    }
 }

@@ -1,12 +1,13 @@
-//! The example routes (examples.md) on Rocket, documented with rocket_okapi:
-//! `/openapi.json` and Swagger UI at `/docs`.
+//! The example server's app on Rocket: the example routes, documented with rocket_okapi
+//! (`/openapi.json`, and Swagger UI at `/docs`). The binary `rocket` serves it
+//! (`cargo run --bin rocket`); the conformance suite drives [`app`] in process.
+#![deny(missing_docs)]
 
 use std::sync::Arc;
 
-use propelauth_core::api::{Page, UserMetadata};
+use propelauth_example_support::BACKEND_FAILURE_DETAIL;
+use propelauth_rocket::api::{FetchUsersInOrgOptions, Page, UserMetadata};
 use propelauth_rocket::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
-
-use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 use rocket::response::{self, Responder};
 use rocket::serde::Serialize;
 use rocket::serde::json::{Value, json};
@@ -174,17 +175,17 @@ impl OpenApiResponderInner for OrgUsers {
     }
 }
 
-/// The org's users from the backend API, for its members. The blocking call runs on tokio's
-/// blocking pool, never on the async workers.
+/// The org's users from the backend API, for its members: the async twin of the call
+/// (`auth.nonblocking()`), so no async worker waits on the network.
 #[openapi]
 #[get("/api/org/<org_id>/users")]
 async fn org_users(auth: Auth<'_>, user: RequireUser, org_id: &str) -> OrgUsers {
     if let Err(forbidden) = auth.require_org_member(&user, org_id) {
         return OrgUsers::Refused(forbidden.into());
     }
-    let org_id = org_id.to_owned();
     match auth
-        .spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+        .nonblocking()
+        .fetch_users_in_org(org_id, &FetchUsersInOrgOptions::default())
         .await
     {
         Ok(page) => OrgUsers::Found(JsonBody(page)),

@@ -1,6 +1,8 @@
-//! The example routes (examples.md) on poem, served through poem-openapi: the operations
-//! take the user through propelauth-poem's security schemes, so the document at
-//! `/openapi.json` and Swagger UI at `/docs` say which routes need a token.
+//! The example server's app on poem, served through poem-openapi: the operations take the
+//! user through propelauth-poem's security schemes, so the document at `/openapi.json` and
+//! Swagger UI at `/docs` say which routes need a token. The binary `poem` serves it
+//! (`cargo run --bin poem`); the conformance suite drives [`app`] in process.
+#![deny(missing_docs)]
 
 use std::sync::Arc;
 
@@ -13,13 +15,12 @@ use poem_openapi::registry::{
     MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
 };
 use poem_openapi::{ApiResponse, OpenApi, OpenApiService};
-use propelauth_core::api::{Page, UserMetadata};
+use propelauth_example_support::BACKEND_FAILURE_DETAIL;
+use propelauth_poem::api::{FetchUsersInOrgOptions, Page, UserMetadata};
 use propelauth_poem::openapi::{BearerUser, OptionalBearerUser};
 use propelauth_poem::{AuthRejection, OrgMemberInfo, PropelAuth, User};
 use serde::Serialize;
 use serde_json::{Value, json};
-
-use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 
 /// The example app, with `auth` installed as data.
 pub fn app(auth: PropelAuth) -> impl Endpoint {
@@ -121,8 +122,8 @@ impl Api {
         Ok(JsonBody(org.clone()))
     }
 
-    /// The org's users from the backend API, for its members. The blocking call runs on
-    /// tokio's blocking pool, never on the async workers.
+    /// The org's users from the backend API, for its members: the async twin of the call
+    /// (`auth.nonblocking()`), so no async worker waits on the network.
     #[oai(path = "/api/org/:org_id/users", method = "get")]
     async fn org_users(
         &self,
@@ -132,8 +133,8 @@ impl Api {
     ) -> Result<JsonBody<Page<UserMetadata>>, OrgUsersError> {
         auth.require_org_member(&user, &org_id)
             .map_err(|forbidden| OrgUsersError::Refused(forbidden.into()))?;
-        let org_id = org_id.0;
-        auth.spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+        auth.nonblocking()
+            .fetch_users_in_org(&org_id, &FetchUsersInOrgOptions::default())
             .await
             .map(JsonBody)
             .map_err(|error| {

@@ -1,22 +1,28 @@
-//! The example routes (examples.md) on actix-web, documented with utoipa: `/openapi.json`
-//! and Swagger UI at `/docs`.
+//! The example server's app on axum: the example routes, documented with utoipa
+//! (`/openapi.json`, and Swagger UI at `/docs`). The binary `axum` serves it
+//! (`cargo run --bin axum`); the conformance suite drives [`router`] in process.
+#![deny(missing_docs)]
 
 use std::sync::Arc;
 
-use actix_web::{HttpResponse, ResponseError, get, web};
-use propelauth_actix::openapi::BearerAuth;
-use propelauth_actix::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use propelauth_axum::api::{ApiError, FetchUsersInOrgOptions, Page, UserMetadata};
+use propelauth_axum::openapi::BearerAuth;
+use propelauth_axum::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
+use propelauth_example_support::BACKEND_FAILURE_DETAIL;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
-
-use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 
 /// The OpenAPI document of the example routes: each route that takes the user lists the
 /// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security`.
 #[derive(Debug, OpenApi)]
 #[openapi(
-    info(title = "PropelAuth example (actix-web)"),
+    info(title = "PropelAuth example (axum)"),
     paths(
         healthz,
         whoami,
@@ -32,29 +38,28 @@ use crate::{BACKEND_FAILURE_DETAIL, org_users_options};
 )]
 pub struct ApiDoc;
 
-/// Registers the example routes, the OpenAPI document at `/openapi.json` and Swagger UI at
-/// `/docs` (which redirects to `/docs/`). The app must also hold the handle:
-/// `App::new().app_data(web::Data::new(auth)).configure(routes)`.
-///
-/// Handlers take the handle as an extractor (`auth: PropelAuth`) for the org checks.
-pub fn routes(config: &mut web::ServiceConfig) {
-    config
-        .service(healthz)
-        .service(whoami)
-        .service(whoami_optional)
-        .service(check)
-        .service(admin_or_owner)
-        .service(admin_only)
-        .service(billing)
-        .service(billing_and_reports)
-        .service(org_users)
-        .service(web::redirect("/docs", "/docs/"))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()));
+/// The example server's router, with `auth` as its state: the example routes, the OpenAPI
+/// document at `/openapi.json` and Swagger UI at `/docs`.
+pub fn router(auth: PropelAuth) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/whoami", get(whoami))
+        .route("/api/whoami_optional", get(whoami_optional))
+        .route("/api/org/{org_id}/check", get(check))
+        .route("/api/org/{org_id}/admin_or_owner", get(admin_or_owner))
+        .route("/api/org/{org_id}/admin_only", get(admin_only))
+        .route("/api/org/{org_id}/billing", get(billing))
+        .route(
+            "/api/org/{org_id}/billing_and_reports",
+            get(billing_and_reports),
+        )
+        .route("/api/org/{org_id}/users", get(org_users))
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+        .with_state(auth)
 }
 
 /// Liveness check, no token.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "`ok`", content_type = "text/plain")))]
-#[get("/healthz")]
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -69,9 +74,8 @@ async fn healthz() -> &'static str {
         (status = 401, description = "No valid access token"),
     )
 )]
-#[get("/api/whoami")]
-async fn whoami(RequireUser(user): RequireUser) -> web::Json<Arc<User>> {
-    web::Json(user)
+async fn whoami(RequireUser(user): RequireUser) -> Json<Arc<User>> {
+    Json(user)
 }
 
 /// optional_user: the user's id when a valid token is sent, `{}` otherwise.
@@ -81,16 +85,14 @@ async fn whoami(RequireUser(user): RequireUser) -> web::Json<Arc<User>> {
     security(("propelauth" = []), ()),
     responses((status = 200, description = "`{\"user_id\": ...}` or `{}`", content_type = "application/json"))
 )]
-#[get("/api/whoami_optional")]
-async fn whoami_optional(OptionalUser(user): OptionalUser) -> web::Json<Value> {
-    web::Json(match user {
+async fn whoami_optional(user: Option<RequireUser>) -> Json<Value> {
+    Json(match user {
         Some(user) => json!({ "user_id": user.user_id }),
         None => json!({}),
     })
 }
 
-type OrgId = web::Path<String>;
-type OrgResult = Result<web::Json<OrgMemberInfo>, AuthRejection>;
+type OrgResult = Result<Json<OrgMemberInfo>, AuthRejection>;
 
 /// require_org_member.
 #[utoipa::path(
@@ -104,10 +106,13 @@ type OrgResult = Result<web::Json<OrgMemberInfo>, AuthRejection>;
         (status = 403, description = "Not a member of the org"),
     )
 )]
-#[get("/api/org/{org_id}/check")]
-async fn check(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
+async fn check(
+    State(auth): State<PropelAuth>,
+    user: RequireUser,
+    Path(org_id): Path<String>,
+) -> OrgResult {
     let org = auth.require_org_member(&user, &org_id)?;
-    Ok(web::Json(org.clone()))
+    Ok(Json(org.clone()))
 }
 
 /// require_org_member_with_minimum_role "Admin".
@@ -122,10 +127,13 @@ async fn check(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult 
         (status = 403, description = "Not a member, or below Admin"),
     )
 )]
-#[get("/api/org/{org_id}/admin_or_owner")]
-async fn admin_or_owner(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
+async fn admin_or_owner(
+    State(auth): State<PropelAuth>,
+    user: RequireUser,
+    Path(org_id): Path<String>,
+) -> OrgResult {
     let org = auth.require_org_member_with_minimum_role(&user, &org_id, "Admin")?;
-    Ok(web::Json(org.clone()))
+    Ok(Json(org.clone()))
 }
 
 /// require_org_member_with_exact_role "Admin".
@@ -140,10 +148,13 @@ async fn admin_or_owner(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> O
         (status = 403, description = "Not a member, or not exactly Admin"),
     )
 )]
-#[get("/api/org/{org_id}/admin_only")]
-async fn admin_only(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
+async fn admin_only(
+    State(auth): State<PropelAuth>,
+    user: RequireUser,
+    Path(org_id): Path<String>,
+) -> OrgResult {
     let org = auth.require_org_member_with_exact_role(&user, &org_id, "Admin")?;
-    Ok(web::Json(org.clone()))
+    Ok(Json(org.clone()))
 }
 
 /// require_org_member_with_permission "can_view_billing".
@@ -158,10 +169,13 @@ async fn admin_only(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgRe
         (status = 403, description = "Not a member, or without can_view_billing"),
     )
 )]
-#[get("/api/org/{org_id}/billing")]
-async fn billing(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
+async fn billing(
+    State(auth): State<PropelAuth>,
+    user: RequireUser,
+    Path(org_id): Path<String>,
+) -> OrgResult {
     let org = auth.require_org_member_with_permission(&user, &org_id, "can_view_billing")?;
-    Ok(web::Json(org.clone()))
+    Ok(Json(org.clone()))
 }
 
 /// require_org_member_with_all_permissions ["can_view_billing", "can_view_reports"].
@@ -176,15 +190,18 @@ async fn billing(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResul
         (status = 403, description = "Not a member, or without both permissions"),
     )
 )]
-#[get("/api/org/{org_id}/billing_and_reports")]
-async fn billing_and_reports(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> OrgResult {
+async fn billing_and_reports(
+    State(auth): State<PropelAuth>,
+    user: RequireUser,
+    Path(org_id): Path<String>,
+) -> OrgResult {
     let permissions = ["can_view_billing", "can_view_reports"];
     let org = auth.require_org_member_with_all_permissions(&user, &org_id, &permissions)?;
-    Ok(web::Json(org.clone()))
+    Ok(Json(org.clone()))
 }
 
-/// The org's users from the backend API, for its members. The blocking call runs on tokio's
-/// blocking pool, never on the async workers.
+/// The org's users from the backend API, for its members: the async twin of the call
+/// (`auth.nonblocking()`), so no async worker waits on the network.
 #[utoipa::path(
     get,
     path = "/api/org/{org_id}/users",
@@ -197,20 +214,23 @@ async fn billing_and_reports(auth: PropelAuth, user: RequireUser, org_id: OrgId)
         (status = 502, description = "The backend API call failed"),
     )
 )]
-#[get("/api/org/{org_id}/users")]
-async fn org_users(auth: PropelAuth, user: RequireUser, org_id: OrgId) -> HttpResponse {
-    if let Err(forbidden) = auth.require_org_member(&user, &org_id) {
-        return AuthRejection::from(forbidden).error_response();
-    }
-    let org_id = org_id.into_inner();
-    match auth
-        .spawn_blocking(move |auth| auth.fetch_users_in_org(&org_id, &org_users_options()))
+async fn org_users(
+    State(auth): State<PropelAuth>,
+    user: RequireUser,
+    Path(org_id): Path<String>,
+) -> Result<Json<Page<UserMetadata>>, Response> {
+    auth.require_org_member(&user, &org_id)
+        .map_err(|forbidden| AuthRejection::from(forbidden).into_response())?;
+    let page = auth
+        .nonblocking()
+        .fetch_users_in_org(&org_id, &FetchUsersInOrgOptions::default())
         .await
-    {
-        Ok(page) => HttpResponse::Ok().json(page),
-        Err(error) => {
-            eprintln!("backend API call failed: {error}");
-            HttpResponse::BadGateway().json(json!({ "detail": BACKEND_FAILURE_DETAIL }))
-        }
-    }
+        .map_err(backend_failure)?;
+    Ok(Json(page))
+}
+
+fn backend_failure(error: ApiError) -> Response {
+    eprintln!("backend API call failed: {error}");
+    let body = Json(json!({ "detail": BACKEND_FAILURE_DETAIL }));
+    (StatusCode::BAD_GATEWAY, body).into_response()
 }

@@ -1,0 +1,354 @@
+//! Runs an example server binary as a newcomer would, reads what it prints, and follows its
+//! instructions over real HTTP on 127.0.0.1. Each example package's `tests/server.rs` calls
+//! the checks below with its own binary (`env!("CARGO_BIN_EXE_axum")`, ...), so the four
+//! servers are held to one contract.
+#![deny(missing_docs)]
+// Test code: a failed fixture should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use propelauth_testing::samples::ACME_ORG_ID;
+use propelauth_testing::{OTHER_PUBLIC_KEY_PEM, StandIn, TokenBuilder, TokenVariant};
+
+/// The variables of the examples' environment contract, removed before each start so that
+/// the caller's environment never leaks into a test.
+const VARIABLES: [&str; 7] = [
+    "PROPELAUTH_AUTH_URL",
+    "PROPELAUTH_API_KEY",
+    "PROPELAUTH_API_BASE_URL",
+    "PROPELAUTH_DEBUG",
+    "PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS",
+    "HOST",
+    "PORT",
+];
+
+/// How long a server may take to print its address.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The example binary as a command, with a clean environment contract.
+pub fn command(binary: &str) -> Command {
+    let mut command = Command::new(binary);
+    for name in VARIABLES {
+        command.env_remove(name);
+    }
+    command
+}
+
+/// A running example server; killed on drop.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    /// Where it listens, as printed (`http://127.0.0.1:PORT`).
+    pub base_url: String,
+    /// Everything it printed on stdout up to and including the "listening on" line.
+    pub output: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `binary` on an OS-chosen loopback port with `vars` set, and waits for its
+    /// "listening on" line.
+    pub fn start(binary: &str, vars: &[(&str, &str)]) -> Self {
+        let child = command(binary)
+            .envs(vars.iter().copied())
+            .env("HOST", "127.0.0.1")
+            .env("PORT", "0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        // From here on the child is killed and reaped on drop, whatever happens.
+        let mut server = Self {
+            child,
+            base_url: String::new(),
+            output: String::new(),
+        };
+        let stdout = server.child.stdout.take().unwrap();
+        let (lines, received) = mpsc::channel();
+        std::thread::spawn(move || {
+            // Keep draining after the test stops listening, so the server never writes into
+            // a closed pipe.
+            for line in BufReader::new(stdout).lines() {
+                let _ = lines.send(line.unwrap_or_default());
+            }
+        });
+        loop {
+            let line = received
+                .recv_timeout(START_TIMEOUT)
+                .unwrap_or_else(|_| panic!("no address printed; so far:\n{}", server.output));
+            server.output.push_str(&line);
+            server.output.push('\n');
+            if let Some((_, address)) = line.split_once(" listening on ") {
+                server.base_url = address.trim().to_owned();
+                return server;
+            }
+        }
+    }
+
+    /// Starts `binary` in development mode (no configuration).
+    pub fn development(binary: &str) -> Self {
+        Self::start(binary, &[])
+    }
+
+    /// Starts `binary` configured for the project `stand_in` serves, with a 1 s minimum key
+    /// refresh interval.
+    pub fn configured(binary: &str, stand_in: &StandIn) -> Self {
+        let base_url = stand_in.base_url();
+        Self::start(
+            binary,
+            &[
+                ("PROPELAUTH_AUTH_URL", stand_in.auth_url()),
+                ("PROPELAUTH_API_KEY", stand_in.api_key()),
+                ("PROPELAUTH_API_BASE_URL", &base_url),
+                ("PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS", "1"),
+            ],
+        )
+    }
+
+    /// The value of the `export VARIABLE=...` line the server printed.
+    pub fn exported(&self, variable: &str) -> String {
+        let prefix = format!("export {variable}=");
+        self.output
+            .lines()
+            .find_map(|line| line.trim().strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {prefix} line in:\n{}", self.output))
+            .to_owned()
+    }
+
+    /// `GET path`, with `Authorization: Bearer token` when given: status and body.
+    pub fn get(&self, path: &str, token: Option<&str>) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into();
+        let mut request = agent.get(format!("{}{path}", self.base_url));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut response = request.call().unwrap();
+        (
+            response.status().as_u16(),
+            response.body_mut().read_to_string().unwrap(),
+        )
+    }
+}
+
+/// Runs `binary` with `vars` until it exits (a configuration it refuses): its output.
+pub fn run_to_exit(binary: &str, vars: &[(&str, &str)]) -> Output {
+    command(binary)
+        .envs(vars.iter().copied())
+        .env("HOST", "127.0.0.1")
+        .env("PORT", "0")
+        .output()
+        .unwrap()
+}
+
+/// Development mode, as the README promises: the banner first, an `export` line per sample
+/// user, a `curl` line per route, and those lines answer as they say.
+pub fn check_development_mode(binary: &str) {
+    let server = Server::development(binary);
+    let output = &server.output;
+    assert!(output.starts_with("DEVELOPMENT MODE"), "{output}");
+    assert!(output.contains("never use this in production"), "{output}");
+    for route in [
+        "/healthz",
+        "/api/whoami",
+        "/api/whoami_optional",
+        "/check",
+        "/admin_or_owner",
+        "/admin_only",
+        "/billing",
+        "/billing_and_reports",
+        "/users",
+    ] {
+        assert!(
+            output
+                .lines()
+                .any(|line| line.contains("curl -i") && line.contains(route)),
+            "no curl line for {route}:\n{output}"
+        );
+    }
+    assert!(output.contains(&format!("curl -i {}/healthz", server.base_url)));
+
+    let owner = server.exported("OWNER");
+    let member = server.exported("MEMBER");
+    let no_org = server.exported("NO_ORG");
+    assert_eq!(server.get("/healthz", None), (200, "ok".to_owned()));
+    assert_eq!(server.get("/api/whoami", None).0, 401);
+    let (status, body) = server.get("/api/whoami", Some(&owner));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("owner@acme.test"), "{body}");
+    let org = format!("/api/org/{ACME_ORG_ID}");
+    assert_eq!(
+        server.get(&format!("{org}/billing"), Some(&member)),
+        (403, r#"{"detail":"Forbidden"}"#.to_owned())
+    );
+    assert_eq!(server.get(&format!("{org}/billing"), Some(&owner)).0, 200);
+    assert_eq!(server.get(&format!("{org}/check"), Some(&no_org)).0, 403);
+}
+
+/// The org's users come from the embedded stand-in's backend API (through the async twin of
+/// the call): the sample org's two users.
+pub fn check_org_users(binary: &str) {
+    let server = Server::development(binary);
+    let member = server.exported("MEMBER");
+    let (status, body) = server.get(&format!("/api/org/{ACME_ORG_ID}/users"), Some(&member));
+    assert_eq!(status, 200, "{body}");
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(page["total"], 2, "{body}");
+    let no_org = server.exported("NO_ORG");
+    let path = format!("/api/org/{ACME_ORG_ID}/users");
+    assert_eq!(server.get(&path, Some(&no_org)).0, 403);
+}
+
+/// `PROPELAUTH_DEBUG=1`: the same statuses, the reason in the body.
+pub fn check_debug_mode(binary: &str) {
+    let server = Server::start(binary, &[("PROPELAUTH_DEBUG", "1")]);
+    assert_eq!(
+        server.get("/api/whoami", None),
+        (
+            401,
+            r#"{"detail":"No authorization header found"}"#.to_owned()
+        )
+    );
+    let member = server.exported("MEMBER");
+    assert_eq!(
+        server.get(&format!("/api/org/{ACME_ORG_ID}/billing"), Some(&member)),
+        (
+            403,
+            r#"{"detail":"User doesn't have required permission"}"#.to_owned()
+        )
+    );
+}
+
+/// The API docs over real HTTP, as a browser would open them: `/docs` (following redirects)
+/// is Swagger UI's page, `/openapi.json` the document with the PropelAuth bearer scheme, and
+/// a sample token sent as the Authorize button sends it gets a 200.
+pub fn check_api_docs(binary: &str) {
+    let server = Server::development(binary);
+    let docs = format!("API docs: {}/docs", server.base_url);
+    assert!(server.output.contains(&docs), "{}", server.output);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut response = agent
+        .get(format!("{}/docs", server.base_url))
+        .call()
+        .unwrap();
+    let page = response.body_mut().read_to_string().unwrap();
+    assert_eq!(response.status().as_u16(), 200, "{page}");
+    assert!(page.to_lowercase().contains("swagger"), "{page}");
+    let (status, document) = server.get("/openapi.json", None);
+    assert_eq!(status, 200, "{document}");
+    let document: serde_json::Value = serde_json::from_str(&document).unwrap();
+    let scheme = &document["components"]["securitySchemes"]["propelauth"];
+    assert_eq!(scheme["scheme"], "bearer", "{document}");
+    assert_eq!(
+        document["paths"]["/api/whoami"]["get"]["security"],
+        serde_json::json!([{ "propelauth": [] }])
+    );
+    let owner = server.exported("OWNER");
+    assert_eq!(server.get("/api/whoami", Some(&owner)).0, 200);
+}
+
+/// Configured for a project, the server fetches the verification key once, prints no
+/// development banner, rotates to a new key while running after a 401 for it, and drops the
+/// old one: no restart.
+pub fn check_key_rotation(binary: &str) {
+    let stand_in = StandIn::start().unwrap();
+    let server = Server::configured(binary, &stand_in);
+    assert!(
+        !server.output.contains("DEVELOPMENT MODE"),
+        "{}",
+        server.output
+    );
+    let old = TokenBuilder::new("old-key-user").sign();
+    assert_eq!(server.get("/api/whoami", Some(&old)).0, 200);
+    assert_eq!(stand_in.metadata_fetches(), 1, "fetched once at start");
+
+    stand_in.set_verifier_key_pem(OTHER_PUBLIC_KEY_PEM);
+    let new = TokenBuilder::new("new-key-user").sign_variant(TokenVariant::WrongKey);
+    assert_eq!(
+        server.get("/api/whoami", Some(&new)),
+        (401, r#"{"detail":"Unauthorized"}"#.to_owned())
+    );
+    // The 401 scheduled a refresh (at most 1 s after the start-up fetch); poll until the new
+    // key is in, within a bounded time.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, body) = server.get("/api/whoami", Some(&new));
+        if status == 200 {
+            assert!(body.contains("new-key-user"), "{body}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the new key was never accepted");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(server.get("/api/whoami", Some(&old)).0, 401);
+    let fetches = stand_in.metadata_fetches();
+    assert!((2..=3).contains(&fetches), "{fetches} metadata fetches");
+}
+
+/// A configuration the server refuses: it exits with a failure, and stderr carries one
+/// sentence to act on (`main` returned the error, which prints its `Debug`), never a struct
+/// dump nor the API key.
+pub fn check_bad_configuration(binary: &str) {
+    let refused = |vars: &[(&str, &str)]| {
+        let output = run_to_exit(binary, vars);
+        assert!(!output.status.success(), "{output:?}");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let stderr = refused(&[("PROPELAUTH_AUTH_URL", "https://auth.example.com")]);
+    assert_eq!(
+        stderr.trim_end(),
+        "Error: PROPELAUTH_API_KEY is not set: set it to the backend API key from the Backend \
+         Integration page of your PropelAuth dashboard"
+    );
+
+    let stand_in = StandIn::start().unwrap();
+    let base_url = stand_in.base_url();
+    let stderr = refused(&[
+        ("PROPELAUTH_AUTH_URL", stand_in.auth_url()),
+        ("PROPELAUTH_API_KEY", "the-wrong-key"),
+        ("PROPELAUTH_API_BASE_URL", &base_url),
+    ]);
+    assert!(
+        stderr.starts_with("Error: integration_api_key is incorrect: PropelAuth rejected"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("InvalidApiKey"), "{stderr}");
+    assert!(!stderr.contains("the-wrong-key"), "{stderr}");
+
+    let stderr = refused(&[("PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS", "soon")]);
+    assert!(
+        stderr.starts_with(
+            "Error: invalid PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS=\"soon\": expected a whole \
+             number of seconds"
+        ),
+        "{stderr}"
+    );
+
+    let output = command(binary).env("PORT", "http").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("Error: invalid listen address PORT=http"),
+        "{stderr}"
+    );
+}

@@ -178,7 +178,7 @@ pub(crate) fn validate(
     let mut buffer = vec![0; longest.div_ceil(4) * 3];
     let header_json = decode_segment(header, &mut buffer)?;
     let jose: JoseHeader<'_> =
-        serde_json::from_slice(header_json).map_err(|_| invalid(TokenError::InvalidHeader))?;
+        parse_json(header_json).map_err(|_| invalid(TokenError::InvalidHeader))?;
     if jose.alg != "RS256" {
         let alg = Untrusted::bounded(&jose.alg);
         return Err(invalid(TokenError::UnsupportedAlgorithm(alg)));
@@ -200,7 +200,7 @@ pub(crate) fn validate(
             "the payload is not a JSON object".to_owned(),
         )));
     }
-    match serde_json::from_slice::<UserClaims>(payload) {
+    match parse_json::<UserClaims>(payload) {
         Ok(claims) => {
             let registered = [&claims.exp, &claims.iat, &claims.nbf, &claims.iss];
             let times = check_registered_claims(registered, rules, now).map_err(invalid)?;
@@ -210,7 +210,7 @@ pub(crate) fn validate(
             })
         }
         Err(user_error) => {
-            let registered = serde_json::from_slice::<RegisteredClaims>(payload)
+            let registered = parse_json::<RegisteredClaims>(payload)
                 .map_err(|error| invalid(claims_error(&error)))?;
             let user_id = registered.user_id;
             let registered = [
@@ -241,6 +241,17 @@ fn split_segments(token: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
         return None;
     }
     Some((&token[..first], payload, &token[last + 1..]))
+}
+
+/// `serde_json::from_slice`, with one UTF-8 check of the whole input instead of one per
+/// string: valid UTF-8 is parsed as a `str` (the same parser, results and error positions);
+/// anything else goes through `from_slice` as before, so its errors (and the strings it never
+/// checks, in values it skips) stay what they were.
+fn parse_json<'a, T: Deserialize<'a>>(json: &'a [u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(json) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(json),
+    }
 }
 
 /// A claims error from serde's message, which may quote claim values: escaped and bounded.
@@ -416,6 +427,41 @@ mod tests {
         for segment in [&b"QUJ"[..], b"QUI=", b"QU+/", b"Q", b"QU\xff", b"QU.I"] {
             assert_eq!(decode_segment(segment, &mut buffer), Err(malformed.clone()));
         }
+    }
+
+    #[test]
+    fn json_is_parsed_as_from_slice_would() {
+        fn outcome<'a, T: Deserialize<'a>>(
+            parse: impl Fn(&'a [u8]) -> serde_json::Result<T>,
+            json: &'a [u8],
+        ) -> Result<(), String> {
+            parse(json).map(drop).map_err(|error| error.to_string())
+        }
+        let payloads: &[&[u8]] = &[
+            br#"{"user_id":"u","exp":1,"iat":2,"iss":"x","email":"\u00e9t\u00e9"}"#,
+            br#"{"user_id":"u","email":"\ud800"}"#,
+            // Invalid UTF-8 in a string that is read, and in one that is skipped.
+            b"{\"user_id\":\"u\xff\"}",
+            b"{\"user_id\":\"u\",\"unknown\":\"\xff\"}",
+            b"{\"user_id\":\"u\",\n\"exp\":\"soon\"}",
+            b"{\"user_id\":\"u\",\"user_id\":\"v\"}",
+            b"{\"user_id\":\"u\" \xc3",
+            b"[\"u\"]",
+            b"",
+        ];
+        for payload in payloads {
+            assert_eq!(
+                outcome(parse_json::<UserClaims>, payload),
+                outcome(serde_json::from_slice::<UserClaims>, payload),
+                "{payload:?}"
+            );
+            assert_eq!(
+                outcome(parse_json::<RegisteredClaims>, payload),
+                outcome(serde_json::from_slice::<RegisteredClaims>, payload),
+                "{payload:?}"
+            );
+        }
+        assert!(outcome(parse_json::<UserClaims>, payloads[3]).is_ok());
     }
 
     #[test]

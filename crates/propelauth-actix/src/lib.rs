@@ -65,7 +65,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
+use actix_web::http::header::{AUTHORIZATION, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
 // crate alone. The conformance suite checks that these lists cover every public item of core.
@@ -351,9 +351,8 @@ impl ResponseError for AuthRejection {
     fn error_response(&self) -> HttpResponse {
         let rejection = self.rejection();
         let mut response = HttpResponse::build(self.status_code());
-        response.content_type(Rejection::CONTENT_TYPE);
-        if let Some(www_authenticate) = rejection.www_authenticate {
-            response.insert_header((WWW_AUTHENTICATE, www_authenticate));
+        for (name, value) in rejection.headers() {
+            response.insert_header((name, value.into_owned()));
         }
         response.body(rejection.body.into_owned())
     }

@@ -68,7 +68,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use poem::error::ResponseError;
-use poem::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use poem::http::header::AUTHORIZATION;
 use poem::http::{HeaderValue, StatusCode};
 use poem::{FromRequest, Request, RequestBody, Response};
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
@@ -344,19 +344,13 @@ impl ResponseError for AuthRejection {
     }
 
     fn as_response(&self) -> Response {
-        let Rejection {
-            status,
-            body,
-            www_authenticate,
-            ..
-        } = self.rejection();
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = Response::builder()
-            .status(status)
-            .header(CONTENT_TYPE, Rejection::CONTENT_TYPE);
-        if let Some(www_authenticate) = www_authenticate {
-            response = response.header(WWW_AUTHENTICATE, www_authenticate);
+        let rejection = self.rejection();
+        let status =
+            StatusCode::from_u16(rejection.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = Response::builder().status(status);
+        for (name, value) in rejection.headers() {
+            response = response.header(name, value.as_ref());
         }
-        response.body(body.into_owned())
+        response.body(rejection.body.into_owned())
     }
 }

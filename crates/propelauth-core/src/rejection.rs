@@ -280,11 +280,9 @@ mod tests {
         };
         let forbidden = ForbiddenError::new(ForbiddenReason::MissingRole, false).rejection();
         assert_eq!(names(&forbidden), ["content-type: application/json"]);
-        let invalid = UnauthorizedError::new(
-            UnauthorizedReason::InvalidToken(TokenError::Expired),
-            false,
-        )
-        .rejection();
+        let invalid =
+            UnauthorizedError::new(UnauthorizedReason::InvalidToken(TokenError::Expired), false)
+                .rejection();
         assert_eq!(
             names(&invalid),
             [

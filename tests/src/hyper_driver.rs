@@ -42,7 +42,7 @@ impl HyperDriver {
         let address = self.address;
         let sender = &mut self.sender;
         self.runtime.block_on(async move {
-            if !sender.as_ref().is_some_and(|sender| !sender.is_closed()) {
+            if sender.as_ref().is_none_or(SendRequest::is_closed) {
                 *sender = Some(connect(address).await);
             }
             let sender = sender.as_mut().unwrap();

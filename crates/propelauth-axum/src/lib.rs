@@ -47,7 +47,7 @@
 //! (see `docs/api-docs.md`).
 //!
 //! Every public item of `propelauth-core` is re-exported here (the backend API client's types
-//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`]), so an app
+//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`](mod@env)), so an app
 //! depends on this crate alone. With the feature `development`, `development::start()` runs
 //! the app locally with no PropelAuth account (a stand-in of the auth service and sample
 //! tokens).
@@ -167,7 +167,7 @@ pub async fn init_auth_async(
 
 /// Initializes from the environment: `PROPELAUTH_AUTH_URL` and `PROPELAUTH_API_KEY`
 /// (required), `PROPELAUTH_API_BASE_URL`, `PROPELAUTH_DEBUG`,
-/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`]). Blocking, like [`init_auth`];
+/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`](mod@env)). Blocking, like [`init_auth`];
 /// from async code, `PropelAuth::from_options_async(AuthOptions::from_env()?)`.
 ///
 /// A missing or invalid variable is an [`InitError`] naming it; returned from `main`, it

@@ -8,6 +8,7 @@
 pub mod actix_driver;
 pub mod axum_driver;
 pub mod cases;
+pub mod hyper_driver;
 pub mod poem_driver;
 pub mod rocket_driver;
 

@@ -5,6 +5,7 @@
 use propelauth_conformance::actix_driver::ActixDriver;
 use propelauth_conformance::axum_driver::AxumDriver;
 use propelauth_conformance::cases::{self, CaseRequest, ObservedResponse};
+use propelauth_conformance::hyper_driver::HyperDriver;
 use propelauth_conformance::poem_driver::PoemDriver;
 use propelauth_conformance::rocket_driver::RocketDriver;
 use propelauth_conformance::{Driver, assert_conformance, test_auth_with_cache};
@@ -30,6 +31,11 @@ fn poem_passes_the_whole_table() {
 }
 
 #[test]
+fn hyper_with_core_alone_passes_the_whole_table() {
+    assert_conformance::<HyperDriver>();
+}
+
+#[test]
 fn every_adapter_answers_the_same_bytes() {
     // With the validated-token cache off and on (each case sent twice: a miss, then a hit).
     for capacity in [0, propelauth_core::DEFAULT_TOKEN_CACHE_CAPACITY] {
@@ -40,6 +46,7 @@ fn every_adapter_answers_the_same_bytes() {
                 (ActixDriver::NAME, answerer(ActixDriver::new(auth()))),
                 (RocketDriver::NAME, answerer(RocketDriver::new(auth()))),
                 (PoemDriver::NAME, answerer(PoemDriver::new(auth()))),
+                (HyperDriver::NAME, answerer(HyperDriver::new(auth()))),
             ];
             for case in cases::all() {
                 for _ in 0..2 {

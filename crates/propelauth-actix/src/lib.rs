@@ -47,7 +47,7 @@
 //! (see `docs/api-docs.md`).
 //!
 //! Every public item of `propelauth-core` is re-exported here (the backend API client's types
-//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`]), so an app
+//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`](mod@env)), so an app
 //! depends on this crate alone. With the feature `development`, `development::start()` runs
 //! the app locally with no PropelAuth account (a stand-in of the auth service and sample
 //! tokens).
@@ -65,7 +65,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
+use actix_web::http::header::{AUTHORIZATION, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
 // crate alone. The conformance suite checks that these lists cover every public item of core.
@@ -171,7 +171,7 @@ pub async fn init_auth_async(
 
 /// Initializes from the environment: `PROPELAUTH_AUTH_URL` and `PROPELAUTH_API_KEY`
 /// (required), `PROPELAUTH_API_BASE_URL`, `PROPELAUTH_DEBUG`,
-/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`]). Blocking, like [`init_auth`];
+/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`](mod@env)). Blocking, like [`init_auth`];
 /// from async code, `PropelAuth::from_options_async(AuthOptions::from_env()?)`.
 ///
 /// A missing or invalid variable is an [`InitError`] naming it; returned from `main`, it
@@ -351,9 +351,8 @@ impl ResponseError for AuthRejection {
     fn error_response(&self) -> HttpResponse {
         let rejection = self.rejection();
         let mut response = HttpResponse::build(self.status_code());
-        response.content_type(Rejection::CONTENT_TYPE);
-        if let Some(www_authenticate) = rejection.www_authenticate {
-            response.insert_header((WWW_AUTHENTICATE, www_authenticate));
+        for (name, value) in rejection.headers() {
+            response.insert_header((name, value.into_owned()));
         }
         response.body(rejection.body.into_owned())
     }

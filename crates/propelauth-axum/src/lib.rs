@@ -47,7 +47,7 @@
 //! (see `docs/api-docs.md`).
 //!
 //! Every public item of `propelauth-core` is re-exported here (the backend API client's types
-//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`]), so an app
+//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`](mod@env)), so an app
 //! depends on this crate alone. With the feature `development`, `development::start()` runs
 //! the app locally with no PropelAuth account (a stand-in of the auth service and sample
 //! tokens).
@@ -63,9 +63,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
 // crate alone. The conformance suite checks that these lists cover every public item of core.
@@ -167,7 +167,7 @@ pub async fn init_auth_async(
 
 /// Initializes from the environment: `PROPELAUTH_AUTH_URL` and `PROPELAUTH_API_KEY`
 /// (required), `PROPELAUTH_API_BASE_URL`, `PROPELAUTH_DEBUG`,
-/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`]). Blocking, like [`init_auth`];
+/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`](mod@env)). Blocking, like [`init_auth`];
 /// from async code, `PropelAuth::from_options_async(AuthOptions::from_env()?)`.
 ///
 /// A missing or invalid variable is an [`InitError`] naming it; returned from `main`, it
@@ -336,21 +336,16 @@ impl<E: Into<AuthError>> From<E> for AuthRejection {
 
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
-        let Rejection {
-            status,
-            body,
-            www_authenticate,
-            ..
-        } = self.0.rejection();
+        let rejection = self.0.rejection();
+        let header_pairs = rejection.headers();
+        let Rejection { status, body, .. } = rejection;
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(Rejection::CONTENT_TYPE),
-        );
-        if let Some(www_authenticate) = www_authenticate {
-            headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(www_authenticate));
+        for (name, value) in header_pairs {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
         }
         response
     }

@@ -120,7 +120,7 @@ pub use token::{MAX_AUTHORIZATION_HEADER_LEN, bearer_token};
 pub use token_cache::DEFAULT_TOKEN_CACHE_CAPACITY;
 pub use user::{LoginMethod, SamlProvider, SocialProvider, User};
 
-/// Initializes from the environment (see [`env`]): [`AuthOptions::from_env`], then
+/// Initializes from the environment (see [`env`](mod@env)): [`AuthOptions::from_env`], then
 /// [`init`](AuthOptions::init) (a blocking fetch of the verification metadata).
 ///
 /// ```no_run

@@ -52,7 +52,7 @@
 //! (see `docs/api-docs.md`).
 //!
 //! Every public item of `propelauth-core` is re-exported here (the backend API client's types
-//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`]), so an app
+//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`](mod@env)), so an app
 //! depends on this crate alone. With the feature `development`, `development::start()` runs
 //! the app locally with no PropelAuth account (a stand-in of the auth service and sample
 //! tokens).
@@ -68,7 +68,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use poem::error::ResponseError;
-use poem::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use poem::http::header::AUTHORIZATION;
 use poem::http::{HeaderValue, StatusCode};
 use poem::{FromRequest, Request, RequestBody, Response};
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
@@ -175,7 +175,7 @@ pub async fn init_auth_async(
 
 /// Initializes from the environment: `PROPELAUTH_AUTH_URL` and `PROPELAUTH_API_KEY`
 /// (required), `PROPELAUTH_API_BASE_URL`, `PROPELAUTH_DEBUG`,
-/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`]). Blocking, like [`init_auth`];
+/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`](mod@env)). Blocking, like [`init_auth`];
 /// from async code, `PropelAuth::from_options_async(AuthOptions::from_env()?)`.
 ///
 /// A missing or invalid variable is an [`InitError`] naming it; returned from `main`, it
@@ -344,19 +344,13 @@ impl ResponseError for AuthRejection {
     }
 
     fn as_response(&self) -> Response {
-        let Rejection {
-            status,
-            body,
-            www_authenticate,
-            ..
-        } = self.rejection();
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = Response::builder()
-            .status(status)
-            .header(CONTENT_TYPE, Rejection::CONTENT_TYPE);
-        if let Some(www_authenticate) = www_authenticate {
-            response = response.header(WWW_AUTHENTICATE, www_authenticate);
+        let rejection = self.rejection();
+        let status =
+            StatusCode::from_u16(rejection.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = Response::builder().status(status);
+        for (name, value) in rejection.headers() {
+            response = response.header(name, value.as_ref());
         }
-        response.body(body.into_owned())
+        response.body(rejection.body.into_owned())
     }
 }

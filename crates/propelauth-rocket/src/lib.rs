@@ -62,7 +62,7 @@
 //! Authorize button (module `openapi`, and `docs/api-docs.md`).
 //!
 //! Every public item of `propelauth-core` is re-exported here (the backend API client's types
-//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`]), so an app
+//! in [`api`], the environment variables of [`init_auth_from_env`] in [`env`](mod@env)), so an app
 //! depends on this crate alone. With the feature `development`, `development::start()` runs
 //! the app locally with no PropelAuth account (a stand-in of the auth service and sample
 //! tokens).
@@ -119,7 +119,7 @@ pub use propelauth_core::{
 // Time (tests move a manual clock), and the crypto set-up for apps that use jsonwebtoken too.
 pub use propelauth_core::{Clock, ManualClock, SystemClock, install_jsonwebtoken_crypto_provider};
 use rocket::catcher::{BoxFuture, Catcher};
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
 use rocket::{Ignite, Rocket, Sentinel};
@@ -196,7 +196,7 @@ pub async fn init_auth_async(
 
 /// Initializes from the environment: `PROPELAUTH_AUTH_URL` and `PROPELAUTH_API_KEY`
 /// (required), `PROPELAUTH_API_BASE_URL`, `PROPELAUTH_DEBUG`,
-/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`]). Blocking, like [`init_auth`];
+/// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS` (see [`env`](mod@env)). Blocking, like [`init_auth`];
 /// from async code, `PropelAuth::from_options_async(AuthOptions::from_env()?)`.
 ///
 /// A missing or invalid variable is an [`InitError`] naming it; returned from `main`, it
@@ -481,19 +481,13 @@ impl<'r> Responder<'r, 'static> for AuthRejection {
 }
 
 fn respond_with(rejection: Rejection) -> response::Result<'static> {
-    let Rejection {
-        status,
-        body,
-        www_authenticate,
-        ..
-    } = rejection;
     let mut response = Response::build();
+    for (name, value) in rejection.headers() {
+        response.header(Header::new(name, value));
+    }
+    let Rejection { status, body, .. } = rejection;
     response
         .status(Status::from_code(status).unwrap_or(Status::InternalServerError))
-        .header(ContentType::JSON)
         .sized_body(body.len(), Cursor::new(body.into_owned()));
-    if let Some(www_authenticate) = www_authenticate {
-        response.header(Header::new("WWW-Authenticate", www_authenticate));
-    }
     Ok(response.finalize())
 }

@@ -84,6 +84,18 @@ impl fmt::Debug for ServeError {
 /// answer to expect), using the sample tokens that development mode exports as `$OWNER`,
 /// `$MEMBER` and `$NO_ORG`, and where the API docs are. `org_id` is the sample org.
 pub fn try_it(base_url: &str, org_id: &str) -> String {
+    let mut text = try_the_routes(base_url, org_id);
+    let _ = write!(
+        text,
+        "API docs: {base_url}/docs (document at {base_url}/openapi.json): click Authorize and \
+         paste a token (the eyJ... string alone)."
+    );
+    text
+}
+
+/// [`try_it`] without the API docs line, for a server that serves no API docs (the bare
+/// hyper example); each line ends with a newline.
+pub fn try_the_routes(base_url: &str, org_id: &str) -> String {
     let org = format!("/api/org/{org_id}");
     let lines = [
         ("", "/healthz".to_owned(), "200 ok"),
@@ -142,11 +154,6 @@ pub fn try_it(base_url: &str, org_id: &str) -> String {
         };
         let _ = writeln!(text, "  curl -i {header}{base_url}{path}   # {outcome}");
     }
-    let _ = write!(
-        text,
-        "API docs: {base_url}/docs (document at {base_url}/openapi.json): click Authorize and \
-         paste a token (the eyJ... string alone)."
-    );
     text
 }
 
@@ -166,6 +173,15 @@ mod tests {
         assert!(text.contains(
             "-H \"Authorization: Bearer $MEMBER\" http://127.0.0.1:3000/api/org/org-1/billing"
         ));
+    }
+
+    #[test]
+    fn the_routes_alone_are_the_same_lines_without_the_api_docs() {
+        let all = try_it("http://127.0.0.1:3000", "org-1");
+        let routes = try_the_routes("http://127.0.0.1:3000", "org-1");
+        assert!(all.starts_with(&routes), "{all}");
+        assert!(all.contains("API docs: "));
+        assert!(!routes.contains("API docs") && !routes.contains("/docs"));
     }
 
     #[test]

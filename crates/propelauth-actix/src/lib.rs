@@ -73,7 +73,7 @@ use std::sync::Arc;
 use actix_web::body::EitherBody;
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, COOKIE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
+use actix_web::http::header::{AUTHORIZATION, COOKIE, HeaderValue};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
 // crate alone. The conformance suite checks that these lists cover every public item of core.
@@ -591,12 +591,8 @@ impl ResponseError for AuthRejection {
     fn error_response(&self) -> HttpResponse {
         let rejection = self.rejection();
         let mut response = HttpResponse::build(self.status_code());
-        response.content_type(Rejection::CONTENT_TYPE);
-        if let Some(www_authenticate) = rejection.www_authenticate {
-            response.insert_header((WWW_AUTHENTICATE, www_authenticate));
-        }
-        if let Some(seconds) = rejection.retry_after_secs {
-            response.insert_header((RETRY_AFTER, seconds));
+        for (name, value) in rejection.headers() {
+            response.insert_header((name, value.into_owned()));
         }
         response.body(rejection.body.into_owned())
     }

@@ -72,9 +72,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
-use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -614,25 +614,16 @@ impl<E: Into<AuthError>> From<E> for AuthRejection {
 
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
-        let Rejection {
-            status,
-            body,
-            www_authenticate,
-            retry_after_secs,
-            ..
-        } = self.0.rejection();
+        let rejection = self.0.rejection();
+        let header_pairs = rejection.headers();
+        let Rejection { status, body, .. } = rejection;
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(Rejection::CONTENT_TYPE),
-        );
-        if let Some(www_authenticate) = www_authenticate {
-            headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(www_authenticate));
-        }
-        if let Some(seconds) = retry_after_secs {
-            headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+        for (name, value) in header_pairs {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
         }
         response
     }

@@ -74,7 +74,7 @@ use std::sync::Arc;
 use std::marker::PhantomData;
 
 use poem::error::ResponseError;
-use poem::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, RETRY_AFTER, WWW_AUTHENTICATE};
+use poem::http::header::{AUTHORIZATION, COOKIE};
 use poem::http::{HeaderValue, StatusCode};
 use poem::{Endpoint, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response};
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
@@ -546,23 +546,13 @@ impl ResponseError for AuthRejection {
     }
 
     fn as_response(&self) -> Response {
-        let Rejection {
-            status,
-            body,
-            www_authenticate,
-            retry_after_secs,
-            ..
-        } = self.rejection();
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = Response::builder()
-            .status(status)
-            .header(CONTENT_TYPE, Rejection::CONTENT_TYPE);
-        if let Some(www_authenticate) = www_authenticate {
-            response = response.header(WWW_AUTHENTICATE, www_authenticate);
+        let rejection = self.rejection();
+        let status =
+            StatusCode::from_u16(rejection.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = Response::builder().status(status);
+        for (name, value) in rejection.headers() {
+            response = response.header(name, value.as_ref());
         }
-        if let Some(seconds) = retry_after_secs {
-            response = response.header(RETRY_AFTER, seconds);
-        }
-        response.body(body.into_owned())
+        response.body(rejection.body.into_owned())
     }
 }

@@ -127,7 +127,7 @@ pub use propelauth_core::{
 // Time (tests move a manual clock), and the crypto set-up for apps that use jsonwebtoken too.
 pub use propelauth_core::{Clock, ManualClock, SystemClock, install_jsonwebtoken_crypto_provider};
 use rocket::catcher::{BoxFuture, Catcher};
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
 use rocket::{Ignite, Rocket, Sentinel};
@@ -644,23 +644,13 @@ impl<'r> Responder<'r, 'static> for AuthRejection {
 }
 
 fn respond_with(rejection: Rejection) -> response::Result<'static> {
-    let Rejection {
-        status,
-        body,
-        www_authenticate,
-        retry_after_secs,
-        ..
-    } = rejection;
     let mut response = Response::build();
+    for (name, value) in rejection.headers() {
+        response.header(Header::new(name, value));
+    }
+    let Rejection { status, body, .. } = rejection;
     response
         .status(Status::from_code(status).unwrap_or(Status::InternalServerError))
-        .header(ContentType::JSON)
         .sized_body(body.len(), Cursor::new(body.into_owned()));
-    if let Some(www_authenticate) = www_authenticate {
-        response.header(Header::new("WWW-Authenticate", www_authenticate));
-    }
-    if let Some(seconds) = retry_after_secs {
-        response.header(Header::new("Retry-After", seconds.to_string()));
-    }
     Ok(response.finalize())
 }

@@ -88,8 +88,26 @@ impl fmt::Debug for ServeError {
 
 /// The `curl` lines for the example routes against `base_url` (one per route, with the
 /// answer to expect), using the sample tokens that development mode exports as `$OWNER`,
-/// `$MEMBER` and `$NO_ORG`, and where the API docs are. `org_id` is the sample org.
+/// `$MEMBER` and `$NO_ORG`, the WebSocket route, and where the API docs are. `org_id` is the sample org.
 pub fn try_it(base_url: &str, org_id: &str) -> String {
+    let mut text = try_the_routes(base_url, org_id);
+    let ws_url = base_url.replacen("http", "ws", 1);
+    let _ = writeln!(
+        text,
+        "WebSocket: {ws_url}/api/ws?access_token=$MEMBER (or the Authorization header): the \
+         first message is the user id, then it echoes"
+    );
+    let _ = write!(
+        text,
+        "API docs: {base_url}/docs (document at {base_url}/openapi.json): click Authorize and \
+         paste a token (the eyJ... string alone)."
+    );
+    text
+}
+
+/// [`try_it`] without the WebSocket and API docs lines, for a server that serves neither (the
+/// bare hyper example); each line ends with a newline.
+pub fn try_the_routes(base_url: &str, org_id: &str) -> String {
     let org = format!("/api/org/{org_id}");
     let lines = [
         ("", "/healthz".to_owned(), "200 ok"),
@@ -154,17 +172,6 @@ pub fn try_it(base_url: &str, org_id: &str) -> String {
         };
         let _ = writeln!(text, "  curl -i {header}{base_url}{path}   # {outcome}");
     }
-    let ws_url = base_url.replacen("http", "ws", 1);
-    let _ = writeln!(
-        text,
-        "WebSocket: {ws_url}/api/ws?access_token=$MEMBER (or the Authorization header): the \
-         first message is the user id, then it echoes"
-    );
-    let _ = write!(
-        text,
-        "API docs: {base_url}/docs (document at {base_url}/openapi.json): click Authorize and \
-         paste a token (the eyJ... string alone)."
-    );
     text
 }
 
@@ -190,6 +197,16 @@ mod tests {
     fn the_greeting_is_json_with_the_user_id() {
         assert_eq!(websocket_greeting("u-1"), r#"{"user_id":"u-1"}"#);
         assert_eq!(websocket_greeting("a\"b"), r#"{"user_id":"a\"b"}"#);
+    }
+
+    #[test]
+    fn the_routes_alone_are_the_same_lines_without_websocket_and_api_docs() {
+        let all = try_it("http://127.0.0.1:3000", "org-1");
+        let routes = try_the_routes("http://127.0.0.1:3000", "org-1");
+        assert!(all.starts_with(&routes), "{all}");
+        assert!(all.contains("API docs: "));
+        assert!(!routes.contains("API docs") && !routes.contains("/docs"));
+        assert!(all.contains("/api/ws") && !routes.contains("/api/ws"));
     }
 
     #[test]

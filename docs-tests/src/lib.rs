@@ -3,9 +3,10 @@
 //! Each item below includes one Markdown file as its documentation, so rustdoc runs every
 //! Rust block of it as a doctest (`no_run` blocks are compiled, `compile_fail` blocks must
 //! fail to compile). The files live outside any published crate's directory, which is why
-//! they are tested here and not by the crates they describe. The guides see the adapters and
-//! the test kit, not `propelauth-core`: a snippet that names core does not compile. Core's
-//! own README is tested by core.
+//! they are tested here and not by the crates they describe. The framework guides reach core
+//! through their adapter: their install sections list no `propelauth-core`, so a snippet that
+//! names it fails `tests/install_sections.rs`. Only `docs/custom-server.md` (a server without
+//! an adapter) names core. Core's own README is tested by core.
 #![deny(missing_docs)]
 
 /// The workspace README.
@@ -32,6 +33,11 @@ struct RocketGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/poem.md")]
 struct PoemGuide;
+
+/// `docs/custom-server.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/custom-server.md")]
+struct CustomServerGuide;
 
 /// `docs/api.md`.
 #[cfg(doctest)]

@@ -10,11 +10,12 @@ use std::path::Path;
 
 /// The guides with an install section. (`docs/api-docs.md` adds to a framework guide's
 /// install section, so its blocks list the OpenAPI crates only.)
-const GUIDES: [&str; 6] = [
+const GUIDES: [&str; 7] = [
     "docs/axum.md",
     "docs/actix.md",
     "docs/rocket.md",
     "docs/poem.md",
+    "docs/custom-server.md",
     "docs/testing.md",
     "docs/api.md",
 ];

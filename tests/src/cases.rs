@@ -41,6 +41,16 @@ pub enum Route {
     /// `GET /api/org/{org_id}/billing_and_reports`: permissions "can_view_billing" and
     /// "can_view_reports".
     BillingAndReports(String),
+    /// `GET /api/group/ping`: protected by the route group alone, body `pong`.
+    GroupPing,
+    /// `GET /api/ws` (the WebSocket route) without upgrade headers, with this raw query
+    /// string (`access_token=...`) when given: the handshake is checked before the upgrade,
+    /// so a refused one is the usual 401.
+    WebSocket(Option<String>),
+    /// `GET /api/whoami?<query>`: a route that reads the header only, with a query string.
+    WhoAmIWithQuery(String),
+    /// `GET /api/group/ping?<query>`: the group reads the header only.
+    GroupPingWithQuery(String),
 }
 
 impl Route {
@@ -55,6 +65,11 @@ impl Route {
             Self::AdminOnly(org) => format!("/api/org/{org}/admin_only"),
             Self::Billing(org) => format!("/api/org/{org}/billing"),
             Self::BillingAndReports(org) => format!("/api/org/{org}/billing_and_reports"),
+            Self::GroupPing => "/api/group/ping".to_owned(),
+            Self::WebSocket(None) => "/api/ws".to_owned(),
+            Self::WebSocket(Some(query)) => format!("/api/ws?{query}"),
+            Self::WhoAmIWithQuery(query) => format!("/api/whoami?{query}"),
+            Self::GroupPingWithQuery(query) => format!("/api/group/ping?{query}"),
         }
     }
 
@@ -66,7 +81,13 @@ impl Route {
             | Self::AdminOnly(org)
             | Self::Billing(org)
             | Self::BillingAndReports(org) => Some(org),
-            Self::Healthz | Self::WhoAmI | Self::WhoAmIOptional => None,
+            Self::Healthz
+            | Self::WhoAmI
+            | Self::WhoAmIOptional
+            | Self::GroupPing
+            | Self::WebSocket(_)
+            | Self::WhoAmIWithQuery(_)
+            | Self::GroupPingWithQuery(_) => None,
         }
     }
 }
@@ -111,15 +132,30 @@ pub enum Expected {
         /// The debug-mode detail.
         debug_detail: String,
     },
+    /// 200 with body `pong` (the route group's route).
+    Pong,
+    /// The framework's own refusal of a WebSocket route's request that passed the user check
+    /// but has no upgrade headers: a 4xx other than 401, 403 and 404. Its bytes are the
+    /// framework's (all four answer 400, with different bodies), so the byte-identity
+    /// comparison across adapters leaves these cases out.
+    NotAWebSocket,
+    /// 503 `{"detail":"Service Unavailable"}` (an API key PropelAuth could not check).
+    ServiceUnavailable,
 }
 
 impl Expected {
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Healthy | Self::User { .. } | Self::OptionalUser(_) | Self::Member { .. } => 200,
+            Self::Healthy
+            | Self::User { .. }
+            | Self::OptionalUser(_)
+            | Self::Member { .. }
+            | Self::Pong => 200,
             Self::Unauthorized { .. } => 401,
             Self::Forbidden { .. } => 403,
+            Self::NotAWebSocket => 400,
+            Self::ServiceUnavailable => 503,
         }
     }
 
@@ -179,6 +215,20 @@ impl Case {
     pub fn check(&self, debug: bool, response: &ObservedResponse) -> Result<(), String> {
         let fail = |what: String| Err(format!("case `{}` (debug: {debug}): {what}", self.name));
         let expected = &self.expected;
+        if let Expected::NotAWebSocket = expected {
+            let refused = (400..500).contains(&response.status)
+                && ![401, 403, 404].contains(&response.status);
+            return if refused {
+                Ok(())
+            } else {
+                fail(format!(
+                    "status {} instead of the framework's refusal of a request without upgrade \
+                     headers; body {}",
+                    response.status,
+                    String::from_utf8_lossy(&response.body)
+                ))
+            };
+        }
         if response.status != expected.status() {
             return fail(format!(
                 "status {} instead of {}; body {}",
@@ -200,6 +250,13 @@ impl Case {
                 Ok(())
             } else {
                 fail(format!("body {body:?} instead of \"ok\""))
+            };
+        }
+        if let Expected::Pong = expected {
+            return if body == "pong" {
+                Ok(())
+            } else {
+                fail(format!("body {body:?} instead of \"pong\""))
             };
         }
         if !response
@@ -226,7 +283,22 @@ impl Case {
 fn check_body(expected: &Expected, debug: bool, body: &str, json: &Value) -> Result<(), String> {
     let field = |name: &str| json.get(name).and_then(Value::as_str).map(str::to_owned);
     match expected {
-        Expected::Healthy => Ok(()),
+        Expected::Healthy | Expected::Pong | Expected::NotAWebSocket => Ok(()),
+        Expected::ServiceUnavailable => {
+            let default = r#"{"detail":"Service Unavailable"}"#;
+            let detail = json
+                .get("detail")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let matches = if debug {
+                detail.starts_with("Service Unavailable")
+            } else {
+                body == default
+            };
+            matches
+                .then_some(())
+                .ok_or_else(|| format!("body {body} is not the 503"))
+        }
         Expected::User { user_id } => (field("user_id").as_deref() == Some(user_id.as_str()))
             .then_some(())
             .ok_or_else(|| format!("body {body} is not user {user_id}")),
@@ -368,6 +440,229 @@ pub fn all() -> Vec<Case> {
     token_cases(&mut table);
     claims_cases(&mut table);
     route_cases(&mut table);
+    ways_in_cases(&mut table);
+    table.0
+}
+
+/// The route group and the WebSocket route's handshake (as plain GETs without upgrade
+/// headers), through the example routes.
+fn ways_in_cases(table: &mut Table) {
+    let member = member_token().sign();
+    let expired = member_token().expires_in(-3600).sign();
+    let query = |token: &str| Some(format!("access_token={token}"));
+    let rows: Vec<(&str, Route, Option<Vec<u8>>, Expected)> = vec![
+        ("group: no token", Route::GroupPing, None, NO_HEADER),
+        (
+            "group: malformed header",
+            Route::GroupPing,
+            Some(b"Token abc".to_vec()),
+            MALFORMED_HEADER,
+        ),
+        (
+            "group: bad token",
+            Route::GroupPing,
+            Some(b"Bearer abc.def.ghi".to_vec()),
+            INVALID_TOKEN,
+        ),
+        (
+            "group: expired token",
+            Route::GroupPing,
+            Some(bearer(&expired)),
+            INVALID_TOKEN,
+        ),
+        (
+            "group: good token",
+            Route::GroupPing,
+            Some(bearer(&member)),
+            Expected::Pong,
+        ),
+        (
+            "websocket: no token, no upgrade",
+            Route::WebSocket(None),
+            None,
+            NO_HEADER,
+        ),
+        (
+            "websocket: bad query token",
+            Route::WebSocket(query("abc.def.ghi")),
+            None,
+            INVALID_TOKEN,
+        ),
+        (
+            "websocket: expired query token",
+            Route::WebSocket(query(&expired)),
+            None,
+            INVALID_TOKEN,
+        ),
+        (
+            "websocket: query parameter given twice",
+            Route::WebSocket(Some(format!("access_token={member}&access_token={member}"))),
+            None,
+            INVALID_TOKEN,
+        ),
+        (
+            "websocket: another query parameter is not read",
+            Route::WebSocket(Some(format!("token={member}"))),
+            None,
+            NO_HEADER,
+        ),
+        (
+            "websocket: a bad header wins over a good query token",
+            Route::WebSocket(query(&member)),
+            Some(b"Bearer abc.def.ghi".to_vec()),
+            INVALID_TOKEN,
+        ),
+        (
+            "websocket: a malformed header wins over a good query token",
+            Route::WebSocket(query(&member)),
+            Some(b"Token abc".to_vec()),
+            MALFORMED_HEADER,
+        ),
+        (
+            "websocket: good query token, no upgrade",
+            Route::WebSocket(query(&member)),
+            None,
+            Expected::NotAWebSocket,
+        ),
+        (
+            "websocket: good header token, no upgrade",
+            Route::WebSocket(None),
+            Some(bearer(&member)),
+            Expected::NotAWebSocket,
+        ),
+        (
+            "whoami: the query parameter is not read elsewhere",
+            Route::WhoAmIWithQuery(format!("access_token={member}")),
+            None,
+            NO_HEADER,
+        ),
+        (
+            "group: the query parameter is not read there",
+            Route::GroupPingWithQuery(format!("access_token={member}")),
+            None,
+            NO_HEADER,
+        ),
+    ];
+    for (name, route, authorization, expected) in rows {
+        table.add(name, route, authorization, expected);
+    }
+}
+
+/// End-user API keys, for an app whose handle accepts personal keys and asks the test kit's
+/// [`StandIn`](propelauth_testing::StandIn) (its sample keys): run by every driver with such
+/// a handle. The whole table above passes with personal keys on too, outside debug mode
+/// (where a non-JWT bearer's detail names the API key instead of the token).
+pub fn api_key_cases() -> Vec<Case> {
+    let mut table = Table(Vec::new());
+    let key = |key: &str| Some(bearer(key));
+    let invalid_key = |debug_detail| Expected::Unauthorized {
+        debug_detail,
+        token_sent: true,
+    };
+    let rows: Vec<(&str, Route, Option<Vec<u8>>, Expected)> = vec![
+        (
+            "api key: personal key is the user",
+            Route::WhoAmI,
+            key(PERSONAL_API_KEY),
+            user(OWNER_USER_ID),
+        ),
+        (
+            "api key: personal key with its orgs",
+            Route::OrgCheck(ACME_ORG_ID.to_owned()),
+            key(PERSONAL_API_KEY),
+            member(ACME_ORG_ID, "Owner"),
+        ),
+        (
+            "api key: personal key in the group",
+            Route::GroupPing,
+            key(PERSONAL_API_KEY),
+            Expected::Pong,
+        ),
+        (
+            "api key: personal key, optional",
+            Route::WhoAmIOptional,
+            key(PERSONAL_API_KEY),
+            Expected::OptionalUser(Some(OWNER_USER_ID.to_owned())),
+        ),
+        (
+            "api key: org key is not a user",
+            Route::WhoAmI,
+            key(ORG_API_KEY),
+            invalid_key("Invalid API key: not a personal API key"),
+        ),
+        (
+            "api key: org key in the group",
+            Route::GroupPing,
+            key(ORG_API_KEY),
+            invalid_key("Invalid API key: not a personal API key"),
+        ),
+        (
+            "api key: generic key is not a user",
+            Route::WhoAmI,
+            key(GENERIC_API_KEY),
+            invalid_key("Invalid API key: not a personal API key"),
+        ),
+        (
+            "api key: unknown key",
+            Route::WhoAmI,
+            key("unknown-key"),
+            invalid_key("Invalid API key: the key is unknown, expired or revoked"),
+        ),
+        (
+            "api key: unknown key, optional",
+            Route::WhoAmIOptional,
+            key("unknown-key"),
+            Expected::OptionalUser(None),
+        ),
+        (
+            "api key: never read from the query",
+            Route::WebSocket(Some(format!("access_token={PERSONAL_API_KEY}"))),
+            None,
+            INVALID_TOKEN,
+        ),
+        (
+            "api key: access tokens work as before",
+            Route::WhoAmI,
+            Some(bearer(&member_token().sign())),
+            user(MEMBER_USER_ID),
+        ),
+    ];
+    for (name, route, authorization, expected) in rows {
+        table.add(name, route, authorization, expected);
+    }
+    table.0
+}
+
+/// For an app that accepts personal keys while PropelAuth cannot be reached: a key is a 503
+/// (never a 401 that would make a client drop a good key), `optional_user` is no user, and
+/// access tokens are not affected.
+pub fn unavailable_cases() -> Vec<Case> {
+    let mut table = Table(Vec::new());
+    let key = || Some(bearer(PERSONAL_API_KEY));
+    table.add(
+        "unavailable: personal key",
+        Route::WhoAmI,
+        key(),
+        Expected::ServiceUnavailable,
+    );
+    table.add(
+        "unavailable: personal key in the group",
+        Route::GroupPing,
+        key(),
+        Expected::ServiceUnavailable,
+    );
+    table.add(
+        "unavailable: personal key, optional",
+        Route::WhoAmIOptional,
+        key(),
+        Expected::OptionalUser(None),
+    );
+    table.add(
+        "unavailable: access token",
+        Route::WhoAmI,
+        Some(bearer(&owner_token().sign())),
+        user(OWNER_USER_ID),
+    );
     table.0
 }
 

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use propelauth_conformance::cases::{self, CaseRequest, ObservedResponse, Route};
-use propelauth_core::{Auth, OrgRequirement, Rejection};
+use propelauth_core::{
+    AccessTokenQuery, Auth, OrgRequirement, Rejection, RequestCredentials, RouteTokenSources,
+};
 
 fn auth(debug: bool) -> Auth {
     propelauth_testing::test_auth_options()
@@ -55,7 +57,31 @@ fn respond(auth: &Auth, request: &CaseRequest) -> ObservedResponse {
             };
             return json(200, body.to_string());
         }
-        Route::WhoAmI => None,
+        Route::GroupPing | Route::GroupPingWithQuery(_) => {
+            return match auth.validate_authorization_header(header) {
+                Ok(_) => ObservedResponse {
+                    status: 200,
+                    www_authenticate: Vec::new(),
+                    content_type: Some("text/plain".to_owned()),
+                    body: b"pong".to_vec(),
+                },
+                Err(unauthorized) => rejected(unauthorized.rejection()),
+            };
+        }
+        Route::WebSocket(query) => {
+            let credentials = RequestCredentials::new(header).query(query.as_deref());
+            return match auth.validate_request(&AccessTokenQuery::token_sources(), credentials) {
+                // The user check passed; the framework then refuses the missing upgrade.
+                Ok(_) => ObservedResponse {
+                    status: 400,
+                    www_authenticate: Vec::new(),
+                    content_type: None,
+                    body: Vec::new(),
+                },
+                Err(error) => rejected(error.rejection()),
+            };
+        }
+        Route::WhoAmI | Route::WhoAmIWithQuery(_) => None,
         Route::OrgCheck(_) => Some(OrgRequirement::Member),
         Route::AdminOrOwner(_) => Some(OrgRequirement::MinimumRole("Admin")),
         Route::AdminOnly(_) => Some(OrgRequirement::ExactRole("Admin")),

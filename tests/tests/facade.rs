@@ -24,7 +24,8 @@ macro_rules! core_items {
                 DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL, OrgApiKey,
                 PendingApiKeyCheck, RequestCredentials, RequestValidation,
                 ServiceUnavailableError, ServiceUnavailableReason, TokenSource, TokenSources,
-                TooManyRequestsError,
+                TooManyRequestsError, ACCESS_TOKEN_QUERY_PARAMETER, AccessTokenQuery,
+                RouteTokenSources,
                 Auth, AuthError, AuthMetrics, AuthOptions, Clock, DEFAULT_BACKEND_BASE_URL,
                 DEFAULT_KEY_REFRESH_MIN_INTERVAL, DEFAULT_LEEWAY, DEFAULT_TOKEN_CACHE_CAPACITY,
                 ForbiddenError, ForbiddenReason, InitError, LoginMethod,
@@ -59,7 +60,7 @@ macro_rules! core_items {
             ],
             env: [
                 API_BASE_URL, API_KEY, AUTH_URL, DEBUG, KEY_REFRESH_MIN_INTERVAL_SECS,
-                auth_url_is_set,
+                ACCEPT_API_KEYS, auth_url_is_set,
             ],
             openapi: [
                 SCHEME_NAME => SECURITY_SCHEME, SCHEME_DESCRIPTION => SCHEME_DESCRIPTION,
@@ -321,6 +322,9 @@ fn each_example_server_depends_on_its_adapter_alone() {
     for package in examples {
         let name = package["name"].as_str().unwrap();
         let dependencies = package["dependencies"].as_array().unwrap();
+        // The one example without an adapter: core alone, and the test kit for development
+        // mode (what the adapters' `development` feature wraps).
+        let core_alone = name == CORE_ALONE_EXAMPLE;
         let propelauth: Vec<(&str, &str)> = dependencies
             .iter()
             .map(|dependency| {
@@ -332,6 +336,17 @@ fn each_example_server_depends_on_its_adapter_alone() {
                     && !dependency.starts_with("propelauth-example")
             })
             .collect();
+        if core_alone {
+            assert_eq!(
+                propelauth,
+                [
+                    ("propelauth-core", "normal"),
+                    ("propelauth-testing", "normal")
+                ],
+                "{name}: core and the test kit, no adapter"
+            );
+            continue;
+        }
         assert!(
             propelauth
                 .iter()
@@ -351,16 +366,22 @@ fn each_example_server_depends_on_its_adapter_alone() {
     }
 }
 
+/// The example server that shows a server without an adapter (`examples/hyper`).
+const CORE_ALONE_EXAMPLE: &str = "propelauth-example-hyper";
+
 #[test]
 fn no_example_code_names_core() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let core_alone = examples.join("hyper");
     let mut pending = vec![examples];
     let mut files = 0;
     while let Some(directory) = pending.pop() {
         for entry in std::fs::read_dir(&directory).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                pending.push(path);
+                if path != core_alone {
+                    pending.push(path);
+                }
             } else if path.extension().is_some_and(|extension| extension == "rs") {
                 files += 1;
                 let source = std::fs::read_to_string(&path).unwrap();

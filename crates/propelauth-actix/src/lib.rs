@@ -5,6 +5,10 @@
 //!
 //! - [`RequireUser`]: the user, or 401 (`require_user`);
 //! - [`OptionalUser`]: the user or `None`, never a 401 (`optional_user`);
+//! - [`RequireUserMiddleware`]: every route of a scope (`Scope::wrap`) requires a user;
+//! - [`WebSocketUser`] (the header or `?access_token=`) and [`RequireUserFrom<S>`] for
+//!   routes that opt in to another token source (browsers' WebSocket handshakes);
+//! - [`RequireOrgApiKey`]: an org API key, for machine-to-machine routes;
 //! - the five org checks on the handle, with `?` (`require_org_member` and its
 //!   `_with_minimum_role`, `_with_exact_role`, `_with_permission`, `_with_all_permissions`
 //!   variants), answering 403.
@@ -59,14 +63,18 @@
 pub mod openapi;
 
 use std::fmt;
-use std::future::{Ready, ready};
+use std::future::{Future, Ready, ready};
+use std::marker::PhantomData;
 use std::ops::Deref;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use actix_web::dev::Payload;
+use actix_web::body::EitherBody;
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::http::header::{AUTHORIZATION, COOKIE, HeaderValue};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
 // crate alone. The conformance suite checks that these lists cover every public item of core.
 /// The backend API client's types: options structs, answers, [`ApiError`](api::ApiError),
@@ -93,7 +101,10 @@ pub use propelauth_core::{
     TooManyRequestsError, TransportError, UnauthorizedError, UnauthorizedReason,
 };
 // Where a credential comes from: the header, a query parameter, a cookie.
-pub use propelauth_core::{RequestCredentials, TokenSources};
+pub use propelauth_core::{
+    ACCESS_TOKEN_QUERY_PARAMETER, AccessTokenQuery, RequestCredentials, RouteTokenSources,
+    TokenSources,
+};
 // End-user API keys (personal and org keys) and their answer cache.
 pub use propelauth_core::{
     DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
@@ -269,7 +280,56 @@ fn authorization(request: &HttpRequest) -> Option<&[u8]> {
         .map(HeaderValue::as_bytes)
 }
 
+/// The future of the extractors that may ask PropelAuth about an API key (boxed: actix-web
+/// extractors name their future type).
+pub type Validating<T> = Pin<Box<dyn Future<Output = Result<T, AuthRejection>>>>;
+
+/// The user a [`RequireUserMiddleware`] validated, left in the request's extensions for the
+/// extractors of the handler.
+#[derive(Debug, Clone)]
+struct ValidatedUser(Arc<User>);
+
+/// Starts the validation of `request` for a route reading the token from `sources`, while
+/// the request is at hand: the user a group middleware validated, else core's decision on
+/// the raw header, query string and cookies (owning what it needs to finish later).
+fn start(
+    request: &HttpRequest,
+    sources: &TokenSources,
+) -> Result<RequestValidation<Arc<User>>, AuthRejection> {
+    let auth = installed(request)?;
+    if let Some(ValidatedUser(user)) = request.extensions().get::<ValidatedUser>() {
+        return Ok(RequestValidation::Done(Ok(Arc::clone(user))));
+    }
+    // Collected only for a route that reads a cookie (no allocation otherwise).
+    let cookies: Vec<&[u8]> = if sources.reads_cookies() {
+        request
+            .headers()
+            .get_all(COOKIE)
+            .map(HeaderValue::as_bytes)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let credentials = RequestCredentials::new(authorization(request))
+        .query(Some(request.query_string()))
+        .cookie_headers(&cookies);
+    Ok(auth.start_request_validation(sources, credentials))
+}
+
+/// The user, or the rejection; an API key not in the cache is checked on tokio's blocking
+/// pool.
+async fn finish(
+    validation: Result<RequestValidation<Arc<User>>, AuthRejection>,
+) -> Result<Arc<User>, AuthRejection> {
+    Ok(validation?.finish().await?)
+}
+
 /// `require_user`: extracts the [`User`] or answers 401.
+///
+/// With personal API keys accepted ([`AuthOptions::accept_personal_api_keys`]), a key in the
+/// header gives its user too; PropelAuth is asked without blocking a worker, and an outage
+/// answers 503. Inside a scope wrapped in [`RequireUserMiddleware`], it takes the user the
+/// middleware validated (no second validation).
 ///
 /// The user is shared with the token cache (an `Arc`, so handing it over copies nothing); it
 /// derefs to [`User`], and `Json(user)` serializes it like the `User` itself.
@@ -286,13 +346,11 @@ impl Deref for RequireUser {
 
 impl FromRequest for RequireUser {
     type Error = AuthRejection;
-    type Future = Ready<Result<Self, AuthRejection>>;
+    type Future = Validating<Self>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(installed(request).and_then(|auth| {
-            let user = auth.validate_authorization_header(authorization(request))?;
-            Ok(Self(user))
-        }))
+        let validation = start(request, &TokenSources::header_only());
+        Box::pin(async move { finish(validation).await.map(Self) })
     }
 }
 
@@ -304,14 +362,196 @@ pub struct OptionalUser(pub Option<Arc<User>>);
 
 impl FromRequest for OptionalUser {
     type Error = AuthRejection;
-    type Future = Ready<Result<Self, AuthRejection>>;
+    type Future = Validating<Self>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(installed(request).map(|auth| Self(auth.optional_user(authorization(request)))))
+        let validation = start(request, &TokenSources::header_only());
+        Box::pin(async move { Ok(Self(validation?.finish().await.ok())) })
     }
 }
 
-/// A 401, 403 or 500 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
+/// `require_user` for a route that also reads the token from the places `S` names (a query
+/// parameter, a cookie: [`RouteTokenSources`]); the `Authorization` header always wins.
+/// Answers exactly like [`RequireUser`].
+///
+/// [`WebSocketUser`] is the common case: the header or `?access_token=`.
+pub struct RequireUserFrom<S> {
+    user: Arc<User>,
+    sources: PhantomData<fn() -> S>,
+}
+
+/// The user of a WebSocket handshake (or any route a browser opens without headers): from
+/// the `Authorization` header, or else from the `access_token` query parameter. Take it in
+/// the handler before calling `actix_ws::handle`, so that a refused request is a 401 with no
+/// upgrade.
+pub type WebSocketUser = RequireUserFrom<AccessTokenQuery>;
+
+impl<S> RequireUserFrom<S> {
+    /// The user.
+    pub fn into_inner(self) -> Arc<User> {
+        self.user
+    }
+}
+
+impl<S> Deref for RequireUserFrom<S> {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.user
+    }
+}
+
+impl<S> Clone for RequireUserFrom<S> {
+    fn clone(&self) -> Self {
+        Self {
+            user: Arc::clone(&self.user),
+            sources: PhantomData,
+        }
+    }
+}
+
+impl<S> fmt::Debug for RequireUserFrom<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RequireUserFrom").field(&self.user).finish()
+    }
+}
+
+impl<S: RouteTokenSources> FromRequest for RequireUserFrom<S> {
+    type Error = AuthRejection;
+    type Future = Validating<Self>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let validation = start(request, &S::token_sources());
+        Box::pin(async move {
+            let user = finish(validation).await?;
+            Ok(Self {
+                user,
+                sources: PhantomData,
+            })
+        })
+    }
+}
+
+/// A machine-to-machine route: the org API key in `Authorization: Bearer <key>`, checked with
+/// PropelAuth (cached; without blocking a worker). Yields the org and the key's metadata
+/// ([`OrgApiKey`]); 401 for a missing header, an access token or a key that is not an org's,
+/// 503 when PropelAuth cannot be asked. Works whether or not personal keys are accepted.
+#[derive(Debug, Clone)]
+pub struct RequireOrgApiKey(pub Arc<OrgApiKey>);
+
+impl Deref for RequireOrgApiKey {
+    type Target = OrgApiKey;
+
+    fn deref(&self) -> &OrgApiKey {
+        &self.0
+    }
+}
+
+impl FromRequest for RequireOrgApiKey {
+    type Error = AuthRejection;
+    type Future = Validating<Self>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let validation = installed(request)
+            .map(|auth| auth.start_org_api_key_validation(authorization(request)));
+        Box::pin(async move { Ok(Self(validation?.finish().await?)) })
+    }
+}
+
+/// Route groups: every route of the scope (or app) it wraps requires a user, answered
+/// exactly like [`RequireUser`] (the same 401 bytes, 503 for an API key PropelAuth cannot
+/// check). The validated user is left in the request's extensions, so a handler inside that
+/// takes [`RequireUser`] (or `OptionalUser`, `RequireUserFrom`) gets it without a second
+/// validation.
+///
+/// ```
+/// use actix_web::{App, web};
+/// use propelauth_actix::{RequireUser, RequireUserMiddleware};
+///
+/// async fn ping() -> &'static str {
+///     "pong"
+/// }
+///
+/// async fn me(user: RequireUser) -> String {
+///     user.user_id.clone() // the middleware's user: validated once
+/// }
+///
+/// # let auth = propelauth_actix::PropelAuth::from_options(propelauth_testing::test_auth_options()).unwrap();
+/// let app = App::new().app_data(web::Data::new(auth)).service(
+///     web::scope("/api/group")
+///         .wrap(RequireUserMiddleware)
+///         .route("/ping", web::get().to(ping))
+///         .route("/me", web::get().to(me)),
+/// );
+/// # let _ = app;
+/// ```
+///
+/// The handle is found like the extractors find it (`app_data`); without it, the 500 naming
+/// the missing step.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequireUserMiddleware;
+
+impl<Svc, B> Transform<Svc, ServiceRequest> for RequireUserMiddleware
+where
+    Svc: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = RequireUserService<Svc>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: Svc) -> Self::Future {
+        ready(Ok(RequireUserService {
+            inner: Rc::new(service),
+        }))
+    }
+}
+
+/// The service [`RequireUserMiddleware`] wraps a scope in.
+pub struct RequireUserService<Svc> {
+    inner: Rc<Svc>,
+}
+
+impl<Svc> fmt::Debug for RequireUserService<Svc> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RequireUserService")
+    }
+}
+
+impl<Svc, B> Service<ServiceRequest> for RequireUserService<Svc>
+where
+    Svc: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, actix_web::Error>>>>;
+
+    forward_ready!(inner);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let validation = start(request.request(), &TokenSources::header_only());
+        let inner = Rc::clone(&self.inner);
+        Box::pin(async move {
+            match finish(validation).await {
+                Ok(user) => {
+                    request.extensions_mut().insert(ValidatedUser(user));
+                    let response = inner.call(request).await?;
+                    Ok(response.map_into_left_body())
+                }
+                Err(rejection) => {
+                    let response = rejection.error_response();
+                    Ok(request.into_response(response).map_into_right_body())
+                }
+            }
+        })
+    }
+}
+
+/// A 401, 403, 429, 500 or 503 exactly as core describes it: status, JSON body,
+/// `WWW-Authenticate`, `Retry-After`.
 ///
 /// Returned by the extractors, and converted from the org checks' errors by `?`. To answer
 /// differently, read [`error`](Self::error) (the typed reason) or
@@ -351,9 +591,8 @@ impl ResponseError for AuthRejection {
     fn error_response(&self) -> HttpResponse {
         let rejection = self.rejection();
         let mut response = HttpResponse::build(self.status_code());
-        response.content_type(Rejection::CONTENT_TYPE);
-        if let Some(www_authenticate) = rejection.www_authenticate {
-            response.insert_header((WWW_AUTHENTICATE, www_authenticate));
+        for (name, value) in rejection.headers() {
+            response.insert_header((name, value.into_owned()));
         }
         response.body(rejection.body.into_owned())
     }

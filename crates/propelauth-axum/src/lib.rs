@@ -6,6 +6,10 @@
 //! - [`RequireUser`]: the user, or 401 (`require_user`);
 //! - `Option<RequireUser>` or [`OptionalUser`]: the user or `None`, never a rejection
 //!   (`optional_user`);
+//! - [`RequireUserLayer`]: every route of a router (`route_layer`) requires a user;
+//! - [`WebSocketUser`] (the header or `?access_token=`) and [`RequireUserFrom<S>`] for
+//!   routes that opt in to another token source (browsers' WebSocket handshakes);
+//! - [`RequireOrgApiKey`]: an org API key, for machine-to-machine routes;
 //! - the five org checks on the handle, with `?` (`require_org_member` and its
 //!   `_with_minimum_role`, `_with_exact_role`, `_with_permission`, `_with_all_permissions`
 //!   variants), answering 403.
@@ -59,14 +63,21 @@
 pub mod openapi;
 
 use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
 use std::ops::Deref;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use tower_layer::Layer;
+use tower_service::Service;
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
 // crate alone. The conformance suite checks that these lists cover every public item of core.
 /// The backend API client's types: options structs, answers, [`ApiError`](api::ApiError),
@@ -93,7 +104,10 @@ pub use propelauth_core::{
     TooManyRequestsError, TransportError, UnauthorizedError, UnauthorizedReason,
 };
 // Where a credential comes from: the header, a query parameter, a cookie.
-pub use propelauth_core::{RequestCredentials, TokenSources};
+pub use propelauth_core::{
+    ACCESS_TOKEN_QUERY_PARAMETER, AccessTokenQuery, RequestCredentials, RouteTokenSources,
+    TokenSources,
+};
 // End-user API keys (personal and org keys) and their answer cache.
 pub use propelauth_core::{
     DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
@@ -241,6 +255,11 @@ pub mod development {
 /// As `Option<RequireUser>`, it is `optional_user`: `None` for a missing or malformed header
 /// or an invalid token.
 ///
+/// With personal API keys accepted ([`AuthOptions::accept_personal_api_keys`]), a key in the
+/// header gives its user too; PropelAuth is asked without blocking a runtime worker, and an
+/// outage answers 503. Inside a route group protected by [`RequireUserLayer`], it takes the
+/// user the layer validated (no second validation).
+///
 /// The user is shared with the token cache (an `Arc`, so handing it over copies nothing); it
 /// derefs to [`User`], and `Json(user)` serializes it like the `User` itself.
 #[derive(Debug, Clone)]
@@ -259,8 +278,53 @@ impl Deref for RequireUser {
 #[derive(Debug, Clone)]
 pub struct OptionalUser(pub Option<Arc<User>>);
 
-fn authorization(parts: &Parts) -> Option<&[u8]> {
-    parts.headers.get(AUTHORIZATION).map(HeaderValue::as_bytes)
+/// The user a [`RequireUserLayer`] validated, left in the request's extensions for the
+/// extractors of the handler.
+#[derive(Debug, Clone)]
+struct ValidatedUser(Arc<User>);
+
+fn authorization(headers: &HeaderMap) -> Option<&[u8]> {
+    headers.get(AUTHORIZATION).map(HeaderValue::as_bytes)
+}
+
+/// The request's user for a route reading the token from `sources`: the one a group layer
+/// validated, else core's decision on the raw header, query string and cookies (a backend
+/// call for an API key runs on tokio's blocking pool).
+async fn validate(
+    auth: &Auth,
+    headers: &HeaderMap,
+    uri: &Uri,
+    extensions: &Extensions,
+    sources: &TokenSources,
+) -> Result<Arc<User>, AuthError> {
+    if let Some(ValidatedUser(user)) = extensions.get::<ValidatedUser>() {
+        return Ok(Arc::clone(user));
+    }
+    let validation = {
+        // Collected only for a route that reads a cookie (no allocation otherwise).
+        let cookies: Vec<&[u8]> = if sources.reads_cookies() {
+            headers
+                .get_all(COOKIE)
+                .iter()
+                .map(HeaderValue::as_bytes)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let credentials = RequestCredentials::new(authorization(headers))
+            .query(uri.query())
+            .cookie_headers(&cookies);
+        auth.start_request_validation(sources, credentials)
+    };
+    validation.finish().await
+}
+
+async fn validate_parts(
+    parts: &Parts,
+    auth: &Auth,
+    sources: &TokenSources,
+) -> Result<Arc<User>, AuthError> {
+    validate(auth, &parts.headers, &parts.uri, &parts.extensions, sources).await
 }
 
 impl<S> FromRequestParts<S> for RequireUser
@@ -272,7 +336,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AuthRejection> {
         let auth = PropelAuth::from_ref(state);
-        let user = auth.validate_authorization_header(authorization(parts))?;
+        let user = validate_parts(parts, &auth, &TokenSources::header_only()).await?;
         Ok(Self(user))
     }
 }
@@ -286,7 +350,8 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Infallible> {
         let auth = PropelAuth::from_ref(state);
-        Ok(auth.optional_user(authorization(parts)).map(Self))
+        let user = validate_parts(parts, &auth, &TokenSources::header_only()).await;
+        Ok(user.ok().map(Self))
     }
 }
 
@@ -299,11 +364,224 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
         let auth = PropelAuth::from_ref(state);
-        Ok(Self(auth.optional_user(authorization(parts))))
+        let user = validate_parts(parts, &auth, &TokenSources::header_only()).await;
+        Ok(Self(user.ok()))
     }
 }
 
-/// A 401 or 403 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
+/// `require_user` for a route that also reads the token from the places `S` names (a query
+/// parameter, a cookie: [`RouteTokenSources`]); the `Authorization` header always wins.
+/// Answers exactly like [`RequireUser`]; `Option<RequireUserFrom<S>>` is the optional form.
+///
+/// [`WebSocketUser`] is the common case: the header or `?access_token=`.
+pub struct RequireUserFrom<S> {
+    user: Arc<User>,
+    sources: PhantomData<fn() -> S>,
+}
+
+/// The user of a WebSocket handshake (or any route a browser opens without headers): from
+/// the `Authorization` header, or else from the `access_token` query parameter. Put it before
+/// `WebSocketUpgrade` in the handler's arguments, so that a refused request is a 401 before
+/// any upgrade.
+pub type WebSocketUser = RequireUserFrom<AccessTokenQuery>;
+
+impl<S> RequireUserFrom<S> {
+    /// The user.
+    pub fn into_inner(self) -> Arc<User> {
+        self.user
+    }
+}
+
+impl<S> Deref for RequireUserFrom<S> {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.user
+    }
+}
+
+impl<S> Clone for RequireUserFrom<S> {
+    fn clone(&self) -> Self {
+        Self {
+            user: Arc::clone(&self.user),
+            sources: PhantomData,
+        }
+    }
+}
+
+impl<S> fmt::Debug for RequireUserFrom<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RequireUserFrom").field(&self.user).finish()
+    }
+}
+
+impl<St, S> FromRequestParts<St> for RequireUserFrom<S>
+where
+    PropelAuth: FromRef<St>,
+    St: Send + Sync,
+    S: RouteTokenSources,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, AuthRejection> {
+        let auth = PropelAuth::from_ref(state);
+        let user = validate_parts(parts, &auth, &S::token_sources()).await?;
+        Ok(Self {
+            user,
+            sources: PhantomData,
+        })
+    }
+}
+
+impl<St, S> OptionalFromRequestParts<St> for RequireUserFrom<S>
+where
+    PropelAuth: FromRef<St>,
+    St: Send + Sync,
+    S: RouteTokenSources,
+{
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Option<Self>, Infallible> {
+        let auth = PropelAuth::from_ref(state);
+        let user = validate_parts(parts, &auth, &S::token_sources()).await;
+        Ok(user.ok().map(|user| Self {
+            user,
+            sources: PhantomData,
+        }))
+    }
+}
+
+/// A machine-to-machine route: the org API key in `Authorization: Bearer <key>`, checked with
+/// PropelAuth (cached; without blocking a runtime worker). Yields the org and the key's
+/// metadata ([`OrgApiKey`]); 401 for a missing header, an access token or a key that is not
+/// an org's, 503 when PropelAuth cannot be asked. Works whether or not personal keys are
+/// accepted.
+#[derive(Debug, Clone)]
+pub struct RequireOrgApiKey(pub Arc<OrgApiKey>);
+
+impl Deref for RequireOrgApiKey {
+    type Target = OrgApiKey;
+
+    fn deref(&self) -> &OrgApiKey {
+        &self.0
+    }
+}
+
+impl<S> FromRequestParts<S> for RequireOrgApiKey
+where
+    PropelAuth: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AuthRejection> {
+        let auth = PropelAuth::from_ref(state);
+        let validation = auth.start_org_api_key_validation(authorization(&parts.headers));
+        Ok(Self(validation.finish().await?))
+    }
+}
+
+/// Route groups: every route under the layer requires a user, answered exactly like
+/// [`RequireUser`] (the same 401 bytes, 503 for an API key PropelAuth cannot check). The
+/// validated user is left in the request's extensions, so a handler inside that takes
+/// [`RequireUser`] (or `OptionalUser`, `RequireUserFrom`) gets it without a second
+/// validation.
+///
+/// Use it with [`Router::route_layer`](axum::Router::route_layer), so that unknown paths stay
+/// 404 rather than 401:
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use propelauth_axum::{PropelAuth, RequireUser, RequireUserLayer};
+///
+/// async fn ping() -> &'static str {
+///     "pong"
+/// }
+///
+/// async fn me(user: RequireUser) -> String {
+///     user.user_id.clone() // the layer's user: validated once
+/// }
+///
+/// # fn main() -> Result<(), propelauth_axum::InitError> {
+/// # let auth = PropelAuth::from_options(propelauth_testing::test_auth_options())?;
+/// let group: Router<PropelAuth> = Router::new()
+///     .route("/ping", get(ping))
+///     .route("/me", get(me))
+///     .route_layer(RequireUserLayer::new(auth.clone()));
+/// let app: Router = Router::new().nest("/api/group", group).with_state(auth);
+/// # let _ = app;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct RequireUserLayer {
+    auth: PropelAuth,
+}
+
+impl RequireUserLayer {
+    /// The layer, validating with `auth` (the state's handle: a layer cannot read the state).
+    pub fn new(auth: PropelAuth) -> Self {
+        Self { auth }
+    }
+}
+
+impl<Svc> Layer<Svc> for RequireUserLayer {
+    type Service = RequireUserService<Svc>;
+
+    fn layer(&self, inner: Svc) -> Self::Service {
+        RequireUserService {
+            auth: self.auth.clone(),
+            inner,
+        }
+    }
+}
+
+/// The service [`RequireUserLayer`] wraps a route in.
+#[derive(Debug, Clone)]
+pub struct RequireUserService<Svc> {
+    auth: PropelAuth,
+    inner: Svc,
+}
+
+impl<Svc> Service<Request> for RequireUserService<Svc>
+where
+    Svc: Service<Request, Response = Response> + Clone + Send + 'static,
+    Svc::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Svc::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Svc::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Svc::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        // The clone that was polled ready is the one called (tower's rule).
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let auth = self.auth.clone();
+        Box::pin(async move {
+            let user = validate(
+                &auth,
+                request.headers(),
+                request.uri(),
+                request.extensions(),
+                &TokenSources::header_only(),
+            )
+            .await;
+            match user {
+                Ok(user) => {
+                    request.extensions_mut().insert(ValidatedUser(user));
+                    inner.call(request).await
+                }
+                Err(error) => Ok(AuthRejection::from(error).into_response()),
+            }
+        })
+    }
+}
+
+/// A 401, 403, 429 or 503 exactly as core describes it: status, JSON body, `WWW-Authenticate`,
+/// `Retry-After`.
 ///
 /// Returned by the extractors, and converted from the org checks' errors by `?`. To answer
 /// differently, read [`error`](Self::error) (the typed reason) or
@@ -336,21 +614,16 @@ impl<E: Into<AuthError>> From<E> for AuthRejection {
 
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
-        let Rejection {
-            status,
-            body,
-            www_authenticate,
-            ..
-        } = self.0.rejection();
+        let rejection = self.0.rejection();
+        let header_pairs = rejection.headers();
+        let Rejection { status, body, .. } = rejection;
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(Rejection::CONTENT_TYPE),
-        );
-        if let Some(www_authenticate) = www_authenticate {
-            headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(www_authenticate));
+        for (name, value) in header_pairs {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
         }
         response
     }

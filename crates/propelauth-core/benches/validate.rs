@@ -31,12 +31,20 @@
 //!   a `DecodingKey` built once from the PEM, for reference.
 //!
 //! Run with `cargo bench -p propelauth-core --bench validate`.
+//!
+//! Instruction counts. Timings on a shared machine move by tens of percent from run to run;
+//! instruction counts do not. With `PROPELAUTH_BENCH_FIXED=<what>[:<count>]` the binary skips
+//! criterion and runs a fixed number of operations in one function, for
+//! `valgrind --tool=callgrind --toggle-collect='validate::measured*'` (docs/performance.md):
+//! `first-sight` (cache on), `first-sight-uncached` (cache off) or `raw-rsa` (the bare aws-lc
+//! check), over `count` distinct tokens (default 1,000); `<what>:<count>:<passes>` repeats the
+//! pass (the cache emptied in between, outside the measured function), for `perf record`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use propelauth_core::{
     Auth, AuthOptions, RequestCredentials, TokenSources, TokenVerificationMetadata,
     init_auth_with_metadata,
@@ -72,11 +80,14 @@ fn auth_without_cache() -> Auth {
 /// [`FIRST_SIGHT_TOKENS`] distinct typical tokens, signed once per run.
 fn fresh_tokens() -> &'static [String] {
     static TOKENS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    TOKENS.get_or_init(|| {
-        (0..FIRST_SIGHT_TOKENS)
-            .map(|index| token(1).claim("first_sight", json!(index)).sign())
-            .collect()
-    })
+    TOKENS.get_or_init(|| distinct_tokens(FIRST_SIGHT_TOKENS))
+}
+
+/// `count` distinct typical tokens: the same claims plus a counter.
+fn distinct_tokens(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|index| token(1).claim("first_sight", json!(index)).sign())
+        .collect()
 }
 
 /// A realistic user token with `org_count` orgs, valid for the whole run.
@@ -236,7 +247,6 @@ fn bench_core(c: &mut Criterion) {
 
 #[cfg(feature = "aws-lc-rs")]
 fn bench_reference(c: &mut Criterion) {
-    use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -247,8 +257,7 @@ fn bench_reference(c: &mut Criterion) {
         .decode(signature)
         .expect("the signature is base64url");
     let decoding_key = DecodingKey::from_rsa_pem(TEST_PUBLIC_KEY_PEM.as_bytes()).unwrap();
-    let pkcs1_der = decoding_key.try_get_as_bytes().unwrap();
-    let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, pkcs1_der).unwrap();
+    let key = raw_key();
     key.verify_sig(message.as_bytes(), &signature)
         .expect("the typical token's signature verifies");
 
@@ -336,8 +345,101 @@ fn paired_first_sight_ratios(key: &aws_lc_rs::signature::ParsedPublicKey) {
     }
 }
 
+/// The key of the raw RSA check: the test key, parsed by aws-lc-rs beforehand.
+#[cfg(feature = "aws-lc-rs")]
+fn raw_key() -> aws_lc_rs::signature::ParsedPublicKey {
+    use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
+    let decoding_key =
+        jsonwebtoken::DecodingKey::from_rsa_pem(TEST_PUBLIC_KEY_PEM.as_bytes()).unwrap();
+    let pkcs1_der = decoding_key.try_get_as_bytes().unwrap();
+    ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, pkcs1_der).unwrap()
+}
+
+/// `PROPELAUTH_BENCH_FIXED=<what>[:<count>]`: a fixed number of operations, for callgrind.
+/// Tokens are minted, the handle built and one warm-up validation done (then forgotten)
+/// outside the measured function.
+fn fixed_count(spec: &str) {
+    let mut fields = spec.split(':');
+    let what = fields.next().unwrap_or_default();
+    let mut number = |default| {
+        fields
+            .next()
+            .map_or(default, |n| n.parse().expect("a number"))
+    };
+    let (count, passes) = (number(FIRST_SIGHT_TOKENS), number(1));
+    let tokens = distinct_tokens(count + 1);
+    let (warm_up, measured) = tokens.split_first().expect("at least one token");
+    let headers: Vec<Vec<u8>> = measured.iter().map(|token| bearer(token)).collect();
+    match what {
+        "first-sight" | "first-sight-uncached" => {
+            let auth = if what == "first-sight" {
+                auth()
+            } else {
+                auth_without_cache()
+            };
+            auth.validate_access_token(warm_up).unwrap();
+            for _ in 0..passes {
+                auth.clear_token_cache();
+                measured_first_sights(&auth, &headers);
+            }
+            println!(
+                "{what}: {passes} x {count} validations, {:?}",
+                auth.metrics()
+            );
+        }
+        #[cfg(feature = "aws-lc-rs")]
+        "raw-rsa" => {
+            use base64::Engine;
+            use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+            let key = raw_key();
+            let signed: Vec<(&str, Vec<u8>)> = std::iter::once(warm_up)
+                .chain(measured)
+                .map(|token| {
+                    let (message, signature) = token.rsplit_once('.').expect("three segments");
+                    (
+                        message,
+                        URL_SAFE_NO_PAD.decode(signature).expect("base64url"),
+                    )
+                })
+                .collect();
+            let (warm_up, signed) = signed.split_first().expect("at least one token");
+            key.verify_sig(warm_up.0.as_bytes(), &warm_up.1).unwrap();
+            for _ in 0..passes {
+                measured_raw_rsa(&key, signed);
+            }
+            println!("{what}: {passes} x {count} signature checks");
+        }
+        other => panic!("PROPELAUTH_BENCH_FIXED: unknown operation {other:?}"),
+    }
+}
+
+/// The measured part of `first-sight*`: one validation per header, each unwrapped.
+#[inline(never)]
+fn measured_first_sights(auth: &Auth, headers: &[Vec<u8>]) {
+    for header in headers {
+        black_box(auth.validate_authorization_header(Some(black_box(header)))).unwrap();
+    }
+}
+
+/// The measured part of `raw-rsa`: one signature check per token.
+#[cfg(feature = "aws-lc-rs")]
+#[inline(never)]
+fn measured_raw_rsa(key: &aws_lc_rs::signature::ParsedPublicKey, signed: &[(&str, Vec<u8>)]) {
+    for (message, signature) in signed {
+        black_box(key.verify_sig(black_box(message.as_bytes()), black_box(signature))).unwrap();
+    }
+}
+
 #[cfg(feature = "aws-lc-rs")]
 criterion_group!(benches, bench_cache, bench_core, bench_reference);
 #[cfg(not(feature = "aws-lc-rs"))]
 criterion_group!(benches, bench_cache, bench_core);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("PROPELAUTH_BENCH_FIXED") {
+        fixed_count(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

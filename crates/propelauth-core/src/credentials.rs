@@ -104,6 +104,43 @@ impl fmt::Debug for TokenSources {
     }
 }
 
+/// The query parameter of [`AccessTokenQuery`]: `?access_token=<token>`.
+pub const ACCESS_TOKEN_QUERY_PARAMETER: &str = "access_token";
+
+/// A route's [`TokenSources`] as a type, so that an extractor can carry them in its type:
+/// the adapters' `RequireUserFrom<S>` reads the token from `S::token_sources()`.
+///
+/// ```
+/// use propelauth_core::{RouteTokenSources, TokenSources};
+///
+/// /// A same-site page that keeps the token in a cookie.
+/// struct SessionCookie;
+///
+/// impl RouteTokenSources for SessionCookie {
+///     fn token_sources() -> TokenSources {
+///         TokenSources::header_only().or_cookie("propelauth_access_token")
+///     }
+/// }
+/// assert_eq!(SessionCookie::token_sources().cookie_name(), Some("propelauth_access_token"));
+/// ```
+pub trait RouteTokenSources: Send + Sync + 'static {
+    /// Where the route reads the token (called on each request: keep it cheap, with
+    /// `&'static str` names it allocates nothing).
+    fn token_sources() -> TokenSources;
+}
+
+/// The `Authorization` header, or else the [`access_token`](ACCESS_TOKEN_QUERY_PARAMETER)
+/// query parameter: what a browser's WebSocket handshake can send
+/// (`new WebSocket("wss://api.example.com/ws?access_token=" + token)`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccessTokenQuery;
+
+impl RouteTokenSources for AccessTokenQuery {
+    fn token_sources() -> TokenSources {
+        TokenSources::header_only().or_query(ACCESS_TOKEN_QUERY_PARAMETER)
+    }
+}
+
 /// The raw places of a request a credential may be in, as the framework has them: the
 /// `Authorization` header's bytes, the query string (without `?`, not decoded) and the
 /// `Cookie` header(s). Core reads only those the route's [`TokenSources`] allow.

@@ -8,6 +8,7 @@
 //! | [`PROPELAUTH_API_BASE_URL`](API_BASE_URL) | override of the backend base URL (a proxy) | [`DEFAULT_BACKEND_BASE_URL`](crate::DEFAULT_BACKEND_BASE_URL) |
 //! | [`PROPELAUTH_DEBUG`](DEBUG) | `1` (or `true`): error bodies carry the detailed reason; `0` (or `false`): they do not | off |
 //! | [`PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS`](KEY_REFRESH_MIN_INTERVAL_SECS) | whole seconds between two fetches of the verification key triggered by unknown keys | 60 |
+//! | [`PROPELAUTH_ACCEPT_API_KEYS`](ACCEPT_API_KEYS) | `1` (or `true`): `require_user` also accepts personal end-user API keys ([`AuthOptions::accept_personal_api_keys`]); `0` (or `false`): it does not | off |
 //!
 //! A variable set to an empty (or blank) value counts as unset. A value that does not parse
 //! is an [`InitError::InvalidVariable`] naming the variable and what it expects; a value that
@@ -31,6 +32,10 @@ pub const DEBUG: &str = "PROPELAUTH_DEBUG";
 /// `PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS`: see
 /// [`AuthOptions::key_refresh_min_interval`].
 pub const KEY_REFRESH_MIN_INTERVAL_SECS: &str = "PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS";
+/// `PROPELAUTH_ACCEPT_API_KEYS`: `1` or `true` makes `require_user` (and `optional_user`) also
+/// accept a user's personal end-user API key, checked with PropelAuth
+/// ([`AuthOptions::accept_personal_api_keys`]).
+pub const ACCEPT_API_KEYS: &str = "PROPELAUTH_ACCEPT_API_KEYS";
 
 /// Whether [`PROPELAUTH_AUTH_URL`](AUTH_URL) is set to a non-blank value: the process is
 /// configured for a PropelAuth project. The test kit's development mode refuses to start when
@@ -57,8 +62,9 @@ impl AuthOptions {
         options_from(&process_env)
     }
 
-    /// Applies the settings that do not name a project: [`PROPELAUTH_DEBUG`](DEBUG) and
-    /// [`PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS`](KEY_REFRESH_MIN_INTERVAL_SECS). An unset
+    /// Applies the settings that do not name a project: [`PROPELAUTH_DEBUG`](DEBUG),
+    /// [`PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS`](KEY_REFRESH_MIN_INTERVAL_SECS) and
+    /// [`PROPELAUTH_ACCEPT_API_KEYS`](ACCEPT_API_KEYS). An unset
     /// variable leaves the option as it is.
     pub fn settings_from_env(self) -> Result<Self, InitError> {
         settings_from(self, &process_env)
@@ -106,19 +112,19 @@ fn settings_from(
     mut options: AuthOptions,
     lookup: &impl Fn(&'static str) -> Result<String, VarError>,
 ) -> Result<AuthOptions, InitError> {
-    if let Some(value) = read(lookup, DEBUG)? {
-        let debug = match value.to_ascii_lowercase().as_str() {
-            "1" | "true" => true,
-            "0" | "false" => false,
-            _ => {
-                return Err(InitError::InvalidVariable {
-                    name: DEBUG,
-                    value,
-                    expected: "1 (or true) to turn debug mode on, 0 (or false) to keep it off",
-                });
-            }
-        };
+    if let Some(debug) = switch(
+        lookup,
+        DEBUG,
+        "1 (or true) to turn debug mode on, 0 (or false) to keep it off",
+    )? {
         options = options.debug(debug);
+    }
+    if let Some(accept) = switch(
+        lookup,
+        ACCEPT_API_KEYS,
+        "1 (or true) to accept personal API keys, 0 (or false) to accept access tokens only",
+    )? {
+        options = options.accept_personal_api_keys(accept);
     }
     if let Some(value) = read(lookup, KEY_REFRESH_MIN_INTERVAL_SECS)? {
         let seconds = value
@@ -131,6 +137,26 @@ fn settings_from(
         options = options.key_refresh_min_interval(Duration::from_secs(seconds));
     }
     Ok(options)
+}
+
+/// An on/off variable: `1`/`true` or `0`/`false` (any case); `None` when unset.
+fn switch(
+    lookup: &impl Fn(&'static str) -> Result<String, VarError>,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<Option<bool>, InitError> {
+    let Some(value) = read(lookup, name)? else {
+        return Ok(None);
+    };
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" => Ok(Some(true)),
+        "0" | "false" => Ok(Some(false)),
+        _ => Err(InitError::InvalidVariable {
+            name,
+            value,
+            expected,
+        }),
+    }
 }
 
 /// What to set a missing variable to, for [`InitError::MissingVariable`]'s message.
@@ -218,6 +244,28 @@ mod tests {
         assert!(format!("{after:?}").contains("debug: true"));
         let after = settings_from(after, &lookup(&[(DEBUG, "FALSE")])).unwrap();
         assert!(format!("{after:?}").contains("debug: false"));
+    }
+
+    #[test]
+    fn personal_api_keys_are_switched_on_by_their_variable_only() {
+        let project = AuthOptions::new("https://auth.example.com", "key");
+        let shown = |vars: &[(&'static str, &str)]| {
+            format!(
+                "{:?}",
+                settings_from(project.clone(), &lookup(vars)).unwrap()
+            )
+        };
+        assert!(shown(&[]).contains("accept_personal_api_keys: false"));
+        assert!(shown(&[(ACCEPT_API_KEYS, "1")]).contains("accept_personal_api_keys: true"));
+        assert!(shown(&[(ACCEPT_API_KEYS, "True")]).contains("accept_personal_api_keys: true"));
+        assert!(shown(&[(ACCEPT_API_KEYS, "0")]).contains("accept_personal_api_keys: false"));
+        let invalid = settings_from(project, &lookup(&[(ACCEPT_API_KEYS, "yes")])).unwrap_err();
+        assert!(
+            invalid
+                .to_string()
+                .starts_with("invalid PROPELAUTH_ACCEPT_API_KEYS=\"yes\": expected 1 (or true)"),
+            "{invalid}"
+        );
     }
 
     #[test]

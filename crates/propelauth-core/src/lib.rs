@@ -129,7 +129,10 @@ pub use auth::{
 };
 pub use backend::TransportError;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use credentials::{RequestCredentials, TokenSources};
+pub use credentials::{
+    ACCESS_TOKEN_QUERY_PARAMETER, AccessTokenQuery, RequestCredentials, RouteTokenSources,
+    TokenSources,
+};
 pub use crypto::install_jsonwebtoken_crypto_provider;
 pub use error::{
     ApiKeyError, AuthError, CredentialError, ForbiddenError, ForbiddenReason, InitError,

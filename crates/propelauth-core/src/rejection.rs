@@ -95,6 +95,41 @@ impl Rejection {
             retry_after_secs: None,
         }
     }
+
+    /// Every header the response must carry, as (lower-case name, value) pairs in this
+    /// order: `content-type` ([`CONTENT_TYPE`](Self::CONTENT_TYPE)), then `www-authenticate`
+    /// and `retry-after` when the rejection has them. With [`status`](Self::status) and
+    /// [`body`](Self::body) that is the whole response, so a server copies the three into its
+    /// own response type and adds nothing (this is what the framework adapters do):
+    ///
+    /// ```
+    /// # let auth = propelauth_testing::test_auth_options().init()?;
+    /// let rejection = auth.validate_authorization_header(None).unwrap_err().rejection();
+    /// let headers: Vec<_> = rejection.headers().collect();
+    /// assert_eq!(rejection.status, 401);
+    /// assert_eq!(
+    ///     headers,
+    ///     [("content-type", "application/json".into()), ("www-authenticate", "Bearer".into())]
+    /// );
+    /// assert_eq!(rejection.body, r#"{"detail":"Unauthorized"}"#);
+    /// # Ok::<(), propelauth_core::InitError>(())
+    /// ```
+    ///
+    /// The names are valid lower-case HTTP header names (as HTTP/2 requires) and the values
+    /// visible ASCII, so `http::HeaderName::from_static` and `http::HeaderValue::from_str`
+    /// accept them. The iterator owns its items: it does not borrow the rejection.
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, Cow<'static, str>)> + use<> {
+        let content_type = ("content-type", Cow::Borrowed(Self::CONTENT_TYPE));
+        let www_authenticate = self
+            .www_authenticate
+            .map(|value| ("www-authenticate", Cow::Borrowed(value)));
+        let retry_after = self
+            .retry_after_secs
+            .map(|seconds| ("retry-after", Cow::Owned(seconds.to_string())));
+        [Some(content_type), www_authenticate, retry_after]
+            .into_iter()
+            .flatten()
+    }
 }
 
 impl UnauthorizedError {
@@ -234,6 +269,41 @@ pub fn detail_body(message: &str) -> String {
 mod tests {
     use super::*;
     use crate::error::{ForbiddenReason, TokenError, UnauthorizedReason};
+
+    #[test]
+    fn headers_are_content_type_then_the_optional_ones() {
+        let names = |rejection: &Rejection| {
+            rejection
+                .headers()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect::<Vec<_>>()
+        };
+        let forbidden = ForbiddenError::new(ForbiddenReason::MissingRole, false).rejection();
+        assert_eq!(names(&forbidden), ["content-type: application/json"]);
+        let invalid =
+            UnauthorizedError::new(UnauthorizedReason::InvalidToken(TokenError::Expired), false)
+                .rejection();
+        assert_eq!(
+            names(&invalid),
+            [
+                "content-type: application/json",
+                r#"www-authenticate: Bearer error="invalid_token""#
+            ]
+        );
+        let limited = TooManyRequestsError::new(Some(13), None, false).rejection();
+        assert_eq!(
+            names(&limited),
+            ["content-type: application/json", "retry-after: 13"]
+        );
+        let without_wait = TooManyRequestsError::new(None, None, false).rejection();
+        assert_eq!(names(&without_wait), ["content-type: application/json"]);
+        for rejection in [forbidden, invalid, limited] {
+            for (name, value) in rejection.headers() {
+                assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
+                assert!(value.bytes().all(|b| b.is_ascii_graphic() || b == b' '));
+            }
+        }
+    }
 
     #[test]
     fn status_is_the_rendered_status_without_rendering() {

@@ -1,8 +1,6 @@
 //! Reading the bearer token from an `Authorization` header and validating it: signature,
 //! algorithm, time and issuer claims, then the claims that describe the user.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -171,19 +169,16 @@ pub(crate) fn validate(
     if token.len() > MAX_AUTHORIZATION_HEADER_LEN {
         return Err(invalid(TokenError::Malformed));
     }
-    let mut segments = token.split(|&byte| byte == b'.');
-    let (Some(header), Some(payload), Some(signature), None) = (
-        segments.next(),
-        segments.next(),
-        segments.next(),
-        segments.next(),
-    ) else {
+    let Some((header, payload, signature)) = split_segments(token) else {
         return Err(invalid(TokenError::Malformed));
     };
 
-    let header_json = decode_segment(header)?;
+    // One buffer for the three segments, decoded in turn (each is done with before the next).
+    let longest = header.len().max(payload.len()).max(signature.len());
+    let mut buffer = vec![0; longest.div_ceil(4) * 3];
+    let header_json = decode_segment(header, &mut buffer)?;
     let jose: JoseHeader<'_> =
-        serde_json::from_slice(&header_json).map_err(|_| invalid(TokenError::InvalidHeader))?;
+        parse_json(header_json).map_err(|_| invalid(TokenError::InvalidHeader))?;
     if jose.alg != "RS256" {
         let alg = Untrusted::bounded(&jose.alg);
         return Err(invalid(TokenError::UnsupportedAlgorithm(alg)));
@@ -192,20 +187,20 @@ pub(crate) fn validate(
         return Err(invalid(TokenError::InvalidHeader));
     }
 
-    let signature = decode_segment(signature)?;
+    let signature = decode_segment(signature, &mut buffer)?;
     let signed_message = &token[..header.len() + 1 + payload.len()];
-    if !key.verify(signed_message, &signature) {
+    if !key.verify(signed_message, signature) {
         return Err(invalid(TokenError::InvalidSignature));
     }
 
-    let payload = decode_segment(payload)?;
+    let payload = decode_segment(payload, &mut buffer)?;
     // serde would also read a struct from a JSON array: the claims must be an object.
     if payload.trim_ascii_start().first() != Some(&b'{') {
         return Err(invalid(TokenError::InvalidClaims(
             "the payload is not a JSON object".to_owned(),
         )));
     }
-    match serde_json::from_slice::<UserClaims>(&payload) {
+    match parse_json::<UserClaims>(payload) {
         Ok(claims) => {
             let registered = [&claims.exp, &claims.iat, &claims.nbf, &claims.iss];
             let times = check_registered_claims(registered, rules, now).map_err(invalid)?;
@@ -215,7 +210,7 @@ pub(crate) fn validate(
             })
         }
         Err(user_error) => {
-            let registered = serde_json::from_slice::<RegisteredClaims>(&payload)
+            let registered = parse_json::<RegisteredClaims>(payload)
                 .map_err(|error| invalid(claims_error(&error)))?;
             let user_id = registered.user_id;
             let registered = [
@@ -236,15 +231,45 @@ pub(crate) fn validate(
     }
 }
 
+/// The three segments of a compact JWS: exactly two dots (empty segments are split as such,
+/// and rejected later by their own checks).
+fn split_segments(token: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let first = memchr::memchr(b'.', token)?;
+    let last = memchr::memrchr(b'.', token)?;
+    let payload = token.get(first + 1..last)?;
+    if memchr::memchr(b'.', payload).is_some() {
+        return None;
+    }
+    Some((&token[..first], payload, &token[last + 1..]))
+}
+
+/// `serde_json::from_slice`, with one UTF-8 check of the whole input instead of one per
+/// string: valid UTF-8 is parsed as a `str` (the same parser, results and error positions);
+/// anything else goes through `from_slice` as before, so its errors (and the strings it never
+/// checks, in values it skips) stay what they were.
+fn parse_json<'a, T: Deserialize<'a>>(json: &'a [u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(json) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(json),
+    }
+}
+
 /// A claims error from serde's message, which may quote claim values: escaped and bounded.
 fn claims_error(error: &serde_json::Error) -> TokenError {
     TokenError::InvalidClaims(Untrusted::message(&error.to_string()).to_string())
 }
 
-fn decode_segment(segment: &[u8]) -> Result<Vec<u8>, UnauthorizedReason> {
-    URL_SAFE_NO_PAD
-        .decode(segment)
-        .map_err(|_| UnauthorizedReason::InvalidToken(TokenError::Malformed))
+/// Decodes a base64url segment (strict: no padding, unused bits of the last character zero)
+/// into the start of `buffer`, which holds at least `segment.len().div_ceil(4) * 3` bytes.
+fn decode_segment<'b>(
+    segment: &[u8],
+    buffer: &'b mut [u8],
+) -> Result<&'b [u8], UnauthorizedReason> {
+    use base64::Engine;
+    let len = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode_slice(segment, buffer)
+        .map_err(|_| UnauthorizedReason::InvalidToken(TokenError::Malformed))?;
+    Ok(&buffer[..len])
 }
 
 /// Checks `[exp, iat, nbf, iss]` against the rules at time `now`; returns the time claims.
@@ -371,6 +396,72 @@ mod tests {
             bearer_token(Some(&header)),
             Err(UnauthorizedReason::MalformedHeader)
         );
+    }
+
+    #[test]
+    fn segments_split_as_a_plain_split_on_dots_would() {
+        // Every string of `a` and `.` up to 9 bytes: exactly three segments, or none.
+        for len in 0..=9 {
+            for bits in 0u32..(1 << len) {
+                let token: Vec<u8> = (0..len)
+                    .map(|i| if bits >> i & 1 == 1 { b'.' } else { b'a' })
+                    .collect();
+                let parts: Vec<&[u8]> = token.split(|&byte| byte == b'.').collect();
+                let expected = match parts[..] {
+                    [header, payload, signature] => Some((header, payload, signature)),
+                    _ => None,
+                };
+                assert_eq!(split_segments(&token), expected, "{token:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn segments_decode_as_strict_base64url_into_one_buffer() {
+        let mut buffer = vec![0; 6];
+        assert_eq!(decode_segment(b"eyJh", &mut buffer), Ok(&b"{\"a"[..]));
+        assert_eq!(decode_segment(b"QUI", &mut buffer), Ok(&b"AB"[..]));
+        assert_eq!(decode_segment(b"", &mut buffer), Ok(&b""[..]));
+        let malformed = UnauthorizedReason::InvalidToken(TokenError::Malformed);
+        // Unused bits of the last character set, padding, the other alphabet, a lone char.
+        for segment in [&b"QUJ"[..], b"QUI=", b"QU+/", b"Q", b"QU\xff", b"QU.I"] {
+            assert_eq!(decode_segment(segment, &mut buffer), Err(malformed.clone()));
+        }
+    }
+
+    #[test]
+    fn json_is_parsed_as_from_slice_would() {
+        fn outcome<'a, T: Deserialize<'a>>(
+            parse: impl Fn(&'a [u8]) -> serde_json::Result<T>,
+            json: &'a [u8],
+        ) -> Result<(), String> {
+            parse(json).map(drop).map_err(|error| error.to_string())
+        }
+        let payloads: &[&[u8]] = &[
+            br#"{"user_id":"u","exp":1,"iat":2,"iss":"x","email":"\u00e9t\u00e9"}"#,
+            br#"{"user_id":"u","email":"\ud800"}"#,
+            // Invalid UTF-8 in a string that is read, and in one that is skipped.
+            b"{\"user_id\":\"u\xff\"}",
+            b"{\"user_id\":\"u\",\"unknown\":\"\xff\"}",
+            b"{\"user_id\":\"u\",\n\"exp\":\"soon\"}",
+            b"{\"user_id\":\"u\",\"user_id\":\"v\"}",
+            b"{\"user_id\":\"u\" \xc3",
+            b"[\"u\"]",
+            b"",
+        ];
+        for payload in payloads {
+            assert_eq!(
+                outcome(parse_json::<UserClaims>, payload),
+                outcome(serde_json::from_slice::<UserClaims>, payload),
+                "{payload:?}"
+            );
+            assert_eq!(
+                outcome(parse_json::<RegisteredClaims>, payload),
+                outcome(serde_json::from_slice::<RegisteredClaims>, payload),
+                "{payload:?}"
+            );
+        }
+        assert!(outcome(parse_json::<UserClaims>, payloads[3]).is_ok());
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //!
 //! - [`RequireUser`]: the user, or 401 (`require_user`);
 //! - [`OptionalUser`]: the user or `None`, never a 401 (`optional_user`);
+//! - [`RequireUserMiddleware`]: every route under it (`Route::with`) requires a user;
+//! - [`WebSocketUser`] (the header or `?access_token=`) and [`RequireUserFrom<S>`] for
+//!   routes that opt in to another token source (browsers' WebSocket handshakes);
+//! - [`RequireOrgApiKey`]: an org API key, for machine-to-machine routes;
 //! - the five org checks on the handle, with `?` (`require_org_member` and its
 //!   `_with_minimum_role`, `_with_exact_role`, `_with_permission`, `_with_all_permissions`
 //!   variants), answering 403.
@@ -67,10 +71,12 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use std::marker::PhantomData;
+
 use poem::error::ResponseError;
-use poem::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use poem::http::header::{AUTHORIZATION, COOKIE};
 use poem::http::{HeaderValue, StatusCode};
-use poem::{FromRequest, Request, RequestBody, Response};
+use poem::{Endpoint, FromRequest, IntoResponse, Middleware, Request, RequestBody, Response};
 // Everything an app names, re-exported from propelauth-core so that the app depends on this
 // crate alone. The conformance suite checks that these lists cover every public item of core.
 /// The backend API client's types: options structs, answers, [`ApiError`](api::ApiError),
@@ -97,7 +103,10 @@ pub use propelauth_core::{
     TooManyRequestsError, TransportError, UnauthorizedError, UnauthorizedReason,
 };
 // Where a credential comes from: the header, a query parameter, a cookie.
-pub use propelauth_core::{RequestCredentials, TokenSources};
+pub use propelauth_core::{
+    ACCESS_TOKEN_QUERY_PARAMETER, AccessTokenQuery, RequestCredentials, RouteTokenSources,
+    TokenSources,
+};
 // End-user API keys (personal and org keys) and their answer cache.
 pub use propelauth_core::{
     DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
@@ -266,7 +275,48 @@ impl<'a> FromRequest<'a> for PropelAuth {
     }
 }
 
+/// The user a [`RequireUserMiddleware`] validated, left in the request's extensions for the
+/// extractors of the handler.
+#[derive(Debug, Clone)]
+struct ValidatedUser(Arc<User>);
+
+/// The request's user for a route reading the token from `sources`: the one a group
+/// middleware validated, else core's decision on the raw header, query string and cookies
+/// (a backend call for an API key runs on tokio's blocking pool).
+async fn validate(
+    auth: &Auth,
+    request: &Request,
+    sources: &TokenSources,
+) -> Result<Arc<User>, AuthError> {
+    if let Some(ValidatedUser(user)) = request.extensions().get::<ValidatedUser>() {
+        return Ok(Arc::clone(user));
+    }
+    let validation = {
+        // Collected only for a route that reads a cookie (no allocation otherwise).
+        let cookies: Vec<&[u8]> = if sources.reads_cookies() {
+            request
+                .headers()
+                .get_all(COOKIE)
+                .iter()
+                .map(HeaderValue::as_bytes)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let credentials = RequestCredentials::new(authorization(request))
+            .query(request.uri().query())
+            .cookie_headers(&cookies);
+        auth.start_request_validation(sources, credentials)
+    };
+    validation.finish().await
+}
+
 /// `require_user`: extracts the [`User`] or answers 401.
+///
+/// With personal API keys accepted ([`AuthOptions::accept_personal_api_keys`]), a key in the
+/// header gives its user too; PropelAuth is asked without blocking a runtime worker, and an
+/// outage answers 503. Inside routes wrapped in [`RequireUserMiddleware`], it takes the user
+/// the middleware validated (no second validation).
 ///
 /// The user is shared with the token cache (an `Arc`, so handing it over copies nothing); it
 /// derefs to [`User`], and `Json(user)` serializes it like the `User` itself.
@@ -284,8 +334,8 @@ impl Deref for RequireUser {
 impl<'a> FromRequest<'a> for RequireUser {
     async fn from_request(request: &'a Request, _: &mut RequestBody) -> poem::Result<Self> {
         let auth = installed(request)?;
-        let user = auth
-            .validate_authorization_header(authorization(request))
+        let user = validate(auth, request, &TokenSources::header_only())
+            .await
             .map_err(AuthRejection::from)?;
         Ok(Self(user))
     }
@@ -299,11 +349,163 @@ pub struct OptionalUser(pub Option<Arc<User>>);
 impl<'a> FromRequest<'a> for OptionalUser {
     async fn from_request(request: &'a Request, _: &mut RequestBody) -> poem::Result<Self> {
         let auth = installed(request)?;
-        Ok(Self(auth.optional_user(authorization(request))))
+        let user = validate(auth, request, &TokenSources::header_only()).await;
+        Ok(Self(user.ok()))
     }
 }
 
-/// A 401, 403 or 500 exactly as core describes it: status, JSON body, `WWW-Authenticate`.
+/// `require_user` for a route that also reads the token from the places `S` names (a query
+/// parameter, a cookie: [`RouteTokenSources`]); the `Authorization` header always wins.
+/// Answers exactly like [`RequireUser`].
+///
+/// [`WebSocketUser`] is the common case: the header or `?access_token=`.
+pub struct RequireUserFrom<S> {
+    user: Arc<User>,
+    sources: PhantomData<fn() -> S>,
+}
+
+/// The user of a WebSocket handshake (or any route a browser opens without headers): from
+/// the `Authorization` header, or else from the `access_token` query parameter. Put it before
+/// `WebSocket` in the handler's arguments, so that a refused request is a 401 before any
+/// upgrade.
+pub type WebSocketUser = RequireUserFrom<AccessTokenQuery>;
+
+impl<S> RequireUserFrom<S> {
+    /// The user.
+    pub fn into_inner(self) -> Arc<User> {
+        self.user
+    }
+}
+
+impl<S> Deref for RequireUserFrom<S> {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.user
+    }
+}
+
+impl<S> Clone for RequireUserFrom<S> {
+    fn clone(&self) -> Self {
+        Self {
+            user: Arc::clone(&self.user),
+            sources: PhantomData,
+        }
+    }
+}
+
+impl<S> fmt::Debug for RequireUserFrom<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RequireUserFrom").field(&self.user).finish()
+    }
+}
+
+impl<'a, S: RouteTokenSources> FromRequest<'a> for RequireUserFrom<S> {
+    async fn from_request(request: &'a Request, _: &mut RequestBody) -> poem::Result<Self> {
+        let auth = installed(request)?;
+        let user = validate(auth, request, &S::token_sources())
+            .await
+            .map_err(AuthRejection::from)?;
+        Ok(Self {
+            user,
+            sources: PhantomData,
+        })
+    }
+}
+
+/// A machine-to-machine route: the org API key in `Authorization: Bearer <key>`, checked with
+/// PropelAuth (cached; without blocking a runtime worker). Yields the org and the key's
+/// metadata ([`OrgApiKey`]); 401 for a missing header, an access token or a key that is not
+/// an org's, 503 when PropelAuth cannot be asked. Works whether or not personal keys are
+/// accepted.
+#[derive(Debug, Clone)]
+pub struct RequireOrgApiKey(pub Arc<OrgApiKey>);
+
+impl Deref for RequireOrgApiKey {
+    type Target = OrgApiKey;
+
+    fn deref(&self) -> &OrgApiKey {
+        &self.0
+    }
+}
+
+impl<'a> FromRequest<'a> for RequireOrgApiKey {
+    async fn from_request(request: &'a Request, _: &mut RequestBody) -> poem::Result<Self> {
+        let auth = installed(request)?;
+        let validation = auth.start_org_api_key_validation(authorization(request));
+        let key = validation.finish().await.map_err(AuthRejection::from)?;
+        Ok(Self(key))
+    }
+}
+
+/// Route groups: every route of the endpoint it wraps requires a user, answered exactly like
+/// [`RequireUser`] (the same 401 bytes, 503 for an API key PropelAuth cannot check). The
+/// validated user is left in the request's extensions, so a handler inside that takes
+/// [`RequireUser`] (or `OptionalUser`, `RequireUserFrom`) gets it without a second
+/// validation.
+///
+/// ```
+/// use poem::{EndpointExt, Route, get, handler};
+/// use propelauth_poem::{PropelAuth, RequireUser, RequireUserMiddleware};
+///
+/// #[handler]
+/// fn ping() -> &'static str {
+///     "pong"
+/// }
+///
+/// #[handler]
+/// fn me(user: RequireUser) -> String {
+///     user.user_id.clone() // the middleware's user: validated once
+/// }
+///
+/// # fn main() -> Result<(), propelauth_poem::InitError> {
+/// # let auth = PropelAuth::from_options(propelauth_testing::test_auth_options())?;
+/// let group = Route::new()
+///     .at("/ping", get(ping))
+///     .at("/me", get(me))
+///     .with(RequireUserMiddleware);
+/// let app = Route::new().nest("/api/group", group).data(auth);
+/// # let _ = app;
+/// # Ok(()) }
+/// ```
+///
+/// The handle is found like the extractors find it (`.data(auth)` outside the group);
+/// without it, the 500 naming the missing step.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequireUserMiddleware;
+
+impl<E: Endpoint> Middleware<E> for RequireUserMiddleware {
+    type Output = RequireUserEndpoint<E>;
+
+    fn transform(&self, inner: E) -> Self::Output {
+        RequireUserEndpoint { inner }
+    }
+}
+
+/// The endpoint [`RequireUserMiddleware`] wraps routes in.
+#[derive(Debug)]
+pub struct RequireUserEndpoint<E> {
+    inner: E,
+}
+
+impl<E: Endpoint> Endpoint for RequireUserEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, mut request: Request) -> poem::Result<Response> {
+        let auth = installed(&request)?;
+        let user = validate(auth, &request, &TokenSources::header_only())
+            .await
+            .map_err(AuthRejection::from)?;
+        request.extensions_mut().insert(ValidatedUser(user));
+        self.inner
+            .call(request)
+            .await
+            .map(IntoResponse::into_response)
+    }
+}
+
+/// A 401, 403, 429, 500 or 503 exactly as core describes it: status, JSON body,
+/// `WWW-Authenticate`, `Retry-After`.
 ///
 /// Return it from a handler (`Result<_, AuthRejection>`): the org checks' errors convert into
 /// it with `?`, and it converts into `poem::Error`. To answer differently, read
@@ -344,19 +546,13 @@ impl ResponseError for AuthRejection {
     }
 
     fn as_response(&self) -> Response {
-        let Rejection {
-            status,
-            body,
-            www_authenticate,
-            ..
-        } = self.rejection();
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = Response::builder()
-            .status(status)
-            .header(CONTENT_TYPE, Rejection::CONTENT_TYPE);
-        if let Some(www_authenticate) = www_authenticate {
-            response = response.header(WWW_AUTHENTICATE, www_authenticate);
+        let rejection = self.rejection();
+        let status =
+            StatusCode::from_u16(rejection.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = Response::builder().status(status);
+        for (name, value) in rejection.headers() {
+            response = response.header(name, value.as_ref());
         }
-        response.body(body.into_owned())
+        response.body(rejection.body.into_owned())
     }
 }

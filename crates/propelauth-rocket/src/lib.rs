@@ -6,6 +6,10 @@
 //! - [`RequireUser`]: a request guard yielding the user, or 401 (`require_user`);
 //! - `Option<RequireUser>` or [`OptionalUser`]: the user or `None`, never a 401
 //!   (`optional_user`);
+//! - no route groups in Rocket: the guard on each route (several guards share one validation);
+//! - [`WebSocketUser`] (the header or `?access_token=`) and [`RequireUserFrom<S>`] for
+//!   routes that opt in to another token source (browsers' WebSocket handshakes);
+//! - [`RequireOrgApiKey`]: an org API key, for machine-to-machine routes;
 //! - the five org checks on the handle, with `?` (`require_org_member` and its
 //!   `_with_minimum_role`, `_with_exact_role`, `_with_permission`, `_with_all_permissions`
 //!   variants), answering 403.
@@ -75,6 +79,7 @@ pub mod openapi;
 
 use std::fmt;
 use std::io::Cursor;
+use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -105,7 +110,10 @@ pub use propelauth_core::{
     TooManyRequestsError, TransportError, UnauthorizedError, UnauthorizedReason,
 };
 // Where a credential comes from: the header, a query parameter, a cookie.
-pub use propelauth_core::{RequestCredentials, TokenSources};
+pub use propelauth_core::{
+    ACCESS_TOKEN_QUERY_PARAMETER, AccessTokenQuery, RequestCredentials, RouteTokenSources,
+    TokenSources,
+};
 // End-user API keys (personal and org keys) and their answer cache.
 pub use propelauth_core::{
     DEFAULT_API_KEY_CACHE_CAPACITY, DEFAULT_API_KEY_CACHE_TTL, DEFAULT_API_KEY_INVALID_CACHE_TTL,
@@ -119,7 +127,7 @@ pub use propelauth_core::{
 // Time (tests move a manual clock), and the crypto set-up for apps that use jsonwebtoken too.
 pub use propelauth_core::{Clock, ManualClock, SystemClock, install_jsonwebtoken_crypto_provider};
 use rocket::catcher::{BoxFuture, Catcher};
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{self, Responder, Response};
 use rocket::{Ignite, Rocket, Sentinel};
@@ -268,24 +276,50 @@ pub mod development {
 /// The per-request cache: the guards' validation, once per request.
 struct Validation(Result<Arc<User>, AuthError>);
 
-fn validation<'r>(request: &'r Request<'_>) -> &'r Result<Arc<User>, AuthError> {
+/// The per-request cache of the [`RequireUserFrom<S>`] guards, one per `S`.
+struct SourcedValidation<S>(Result<Arc<User>, AuthError>, PhantomData<fn() -> S>);
+
+/// The per-request cache of [`RequireOrgApiKey`].
+struct OrgKeyValidation(Result<Arc<OrgApiKey>, AuthError>);
+
+/// The first `Authorization` value, as on every framework. Rocket 0.5 keeps header values as
+/// `str`: one that is not UTF-8 was dropped while the request was built, with no raw copy
+/// kept, so it cannot be seen here (docs/rocket.md, "Header bytes Rocket cannot see").
+fn authorization<'r>(request: &'r Request<'_>) -> Option<&'r [u8]> {
+    request
+        .headers()
+        .get_one("Authorization")
+        .map(str::as_bytes)
+}
+
+/// Core's decision for `request` on a route reading the token from `sources`: the raw
+/// header, query string and cookies in; an API key not in the cache is checked on tokio's
+/// blocking pool.
+async fn validate(request: &Request<'_>, sources: &TokenSources) -> Result<Arc<User>, AuthError> {
+    let Some(auth) = request.rocket().state::<PropelAuth>() else {
+        return Err(AuthError::MissingSetup(NOT_MANAGED_MESSAGE));
+    };
+    let validation = {
+        // Collected only for a route that reads a cookie (no allocation otherwise).
+        let cookies: Vec<&[u8]> = if sources.reads_cookies() {
+            request.headers().get("Cookie").map(str::as_bytes).collect()
+        } else {
+            Vec::new()
+        };
+        let credentials = RequestCredentials::new(authorization(request))
+            .query(request.uri().query().map(|query| query.as_str()))
+            .cookie_headers(&cookies);
+        auth.start_request_validation(sources, credentials)
+    };
+    validation.finish().await
+}
+
+async fn validation<'r>(request: &'r Request<'_>) -> &'r Result<Arc<User>, AuthError> {
     &request
-        .local_cache(|| {
-            // The first value, as on every framework. Rocket 0.5 keeps header values as
-            // `str`: one that is not UTF-8 was dropped while the request was built, with no
-            // raw copy kept, so it cannot be seen here (docs/rocket.md, "Header bytes Rocket
-            // cannot see").
-            let header = request
-                .headers()
-                .get_one("Authorization")
-                .map(str::as_bytes);
-            Validation(match request.rocket().state::<PropelAuth>() {
-                Some(auth) => auth
-                    .validate_authorization_header(header)
-                    .map_err(AuthError::from),
-                None => Err(AuthError::MissingSetup(NOT_MANAGED_MESSAGE)),
-            })
+        .local_cache_async(async {
+            Validation(validate(request, &TokenSources::header_only()).await)
         })
+        .await
         .0
 }
 
@@ -354,7 +388,7 @@ impl<'r> FromRequest<'r> for RequireUser {
     type Error = AuthRejection;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthRejection> {
-        match validation(request) {
+        match validation(request).await {
             Ok(user) => Outcome::Success(Self(user.clone())),
             Err(error) => fail(request, error),
         }
@@ -377,10 +411,16 @@ impl<'r> FromRequest<'r> for OptionalUser {
     type Error = AuthRejection;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthRejection> {
-        match validation(request) {
+        match validation(request).await {
             Ok(user) => Outcome::Success(Self(Some(user.clone()))),
-            Err(AuthError::Unauthorized(_)) => Outcome::Success(Self(None)),
-            Err(error) => fail(request, error),
+            // `optional_user` never fails for the request's credential: a refused one, and
+            // an API key PropelAuth could not check (503) or that is over its limit (429),
+            // are no user. Only a missing setup is an error.
+            Err(AuthError::MissingSetup(_)) => {
+                let error = AuthError::MissingSetup(NOT_MANAGED_MESSAGE);
+                fail(request, &error)
+            }
+            Err(_) => Outcome::Success(Self(None)),
         }
     }
 }
@@ -391,16 +431,139 @@ impl Sentinel for OptionalUser {
     }
 }
 
-/// The catcher that renders the guards' 401s: register it with
+/// `require_user` for a route that also reads the token from the places `S` names (a query
+/// parameter, a cookie: [`RouteTokenSources`]); the `Authorization` header always wins.
+/// Answers exactly like [`RequireUser`] (rendered by the [`catchers()`]).
+///
+/// [`WebSocketUser`] is the common case: the header or `?access_token=`.
+pub struct RequireUserFrom<S> {
+    user: Arc<User>,
+    sources: PhantomData<fn() -> S>,
+}
+
+/// The user of a WebSocket handshake (or any route a browser opens without headers): from
+/// the `Authorization` header, or else from the `access_token` query parameter. Put it before
+/// `rocket_ws::WebSocket` in the route's arguments, so that a refused request is a 401
+/// before any upgrade.
+pub type WebSocketUser = RequireUserFrom<AccessTokenQuery>;
+
+impl<S> RequireUserFrom<S> {
+    /// The user.
+    pub fn into_inner(self) -> Arc<User> {
+        self.user
+    }
+}
+
+impl<S> Deref for RequireUserFrom<S> {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.user
+    }
+}
+
+impl<S> Clone for RequireUserFrom<S> {
+    fn clone(&self) -> Self {
+        Self {
+            user: Arc::clone(&self.user),
+            sources: PhantomData,
+        }
+    }
+}
+
+impl<S> fmt::Debug for RequireUserFrom<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RequireUserFrom").field(&self.user).finish()
+    }
+}
+
+#[rocket::async_trait]
+impl<'r, S: RouteTokenSources> FromRequest<'r> for RequireUserFrom<S> {
+    type Error = AuthRejection;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthRejection> {
+        let validation = request
+            .local_cache_async(async {
+                SourcedValidation::<S>(validate(request, &S::token_sources()).await, PhantomData)
+            })
+            .await;
+        match &validation.0 {
+            Ok(user) => Outcome::Success(Self {
+                user: Arc::clone(user),
+                sources: PhantomData,
+            }),
+            Err(error) => fail(request, error),
+        }
+    }
+}
+
+impl<S> Sentinel for RequireUserFrom<S> {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        abort_on_setup_problem(rocket)
+    }
+}
+
+/// A machine-to-machine route: the org API key in `Authorization: Bearer <key>`, checked with
+/// PropelAuth (cached; without blocking a worker). Yields the org and the key's metadata
+/// ([`OrgApiKey`]); 401 for a missing header, an access token or a key that is not an org's,
+/// 503 when PropelAuth cannot be asked (rendered by the [`catchers()`]). Works whether or not
+/// personal keys are accepted.
+#[derive(Debug, Clone)]
+pub struct RequireOrgApiKey(pub Arc<OrgApiKey>);
+
+impl Deref for RequireOrgApiKey {
+    type Target = OrgApiKey;
+
+    fn deref(&self) -> &OrgApiKey {
+        &self.0
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for RequireOrgApiKey {
+    type Error = AuthRejection;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, AuthRejection> {
+        let validation = request
+            .local_cache_async(async {
+                OrgKeyValidation(match request.rocket().state::<PropelAuth>() {
+                    Some(auth) => {
+                        let validation = auth.start_org_api_key_validation(authorization(request));
+                        validation.finish().await
+                    }
+                    None => Err(AuthError::MissingSetup(NOT_MANAGED_MESSAGE)),
+                })
+            })
+            .await;
+        match &validation.0 {
+            Ok(key) => Outcome::Success(Self(Arc::clone(key))),
+            Err(error) => fail(request, error),
+        }
+    }
+}
+
+impl Sentinel for RequireOrgApiKey {
+    fn abort(rocket: &Rocket<Ignite>) -> bool {
+        abort_on_setup_problem(rocket)
+    }
+}
+
+/// The catchers that render the guards' rejections: register them with
 /// `.register("/", propelauth_rocket::catchers())`.
 ///
-/// It answers a 401 that one of the guards caused with core's exact rejection, and any other
-/// 401 with `{"detail":"Unauthorized"}` and no `WWW-Authenticate`. To answer 401s yourself,
-/// register your own catcher on a narrower base and read [`stored_rejection`] in it.
+/// The 401 catcher answers a 401 that one of the guards caused with core's exact rejection,
+/// and any other 401 with `{"detail":"Unauthorized"}` and no `WWW-Authenticate`. The 429 and
+/// 503 catchers do the same for an end-user API key over its rate limit (with `Retry-After`)
+/// or that PropelAuth could not check. To answer these yourself, register your own catcher
+/// on a narrower base and read [`stored_rejection`] in it.
 pub fn catchers() -> Vec<Catcher> {
-    let mut catcher = Catcher::new(401, render_stored_rejection);
-    catcher.name = Some(UNAUTHORIZED_CATCHER.into());
-    vec![catcher]
+    let mut unauthorized = Catcher::new(401, render_stored_rejection);
+    unauthorized.name = Some(UNAUTHORIZED_CATCHER.into());
+    let mut too_many = Catcher::new(429, render_stored_rejection);
+    too_many.name = Some("propelauth_rocket::too_many_requests".into());
+    let mut unavailable = Catcher::new(503, render_stored_rejection);
+    unavailable.name = Some("propelauth_rocket::service_unavailable".into());
+    vec![unauthorized, too_many, unavailable]
 }
 
 /// The rejection of the guard that failed this request, if a PropelAuth guard failed it.
@@ -481,19 +644,13 @@ impl<'r> Responder<'r, 'static> for AuthRejection {
 }
 
 fn respond_with(rejection: Rejection) -> response::Result<'static> {
-    let Rejection {
-        status,
-        body,
-        www_authenticate,
-        ..
-    } = rejection;
     let mut response = Response::build();
+    for (name, value) in rejection.headers() {
+        response.header(Header::new(name, value));
+    }
+    let Rejection { status, body, .. } = rejection;
     response
         .status(Status::from_code(status).unwrap_or(Status::InternalServerError))
-        .header(ContentType::JSON)
         .sized_body(body.len(), Cursor::new(body.into_owned()));
-    if let Some(www_authenticate) = www_authenticate {
-        response.header(Header::new("WWW-Authenticate", www_authenticate));
-    }
     Ok(response.finalize())
 }

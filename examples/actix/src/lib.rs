@@ -6,15 +6,18 @@
 use std::sync::Arc;
 
 use actix_web::http::header::CONTENT_ENCODING;
-use actix_web::{HttpResponse, ResponseError, get, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, get, web};
 use propelauth_actix::api::FetchUsersInOrgOptions;
 use propelauth_actix::openapi::{BearerAuth, Forbidden, Unauthorized, swagger_ui_page};
-use propelauth_actix::{AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, User};
+use propelauth_actix::{
+    AuthRejection, OptionalUser, OrgMemberInfo, PropelAuth, RequireUser, RequireUserMiddleware,
+    User, WebSocketUser,
+};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::Config as SwaggerConfig;
 
-use propelauth_example_support::BACKEND_FAILURE_DETAIL;
+use propelauth_example_support::{BACKEND_FAILURE_DETAIL, websocket_greeting};
 
 /// The OpenAPI document of the example routes: each route that takes the user lists the
 /// `propelauth` bearer scheme (registered by [`BearerAuth`]) in its `security` and documents
@@ -54,6 +57,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(billing)
         .service(billing_and_reports)
         .service(org_users)
+        .service(websocket)
+        // The route group: every route in the scope requires a user (the middleware),
+        // whether or not its handler takes one.
+        .service(
+            web::scope("/api/group")
+                .wrap(RequireUserMiddleware)
+                .route("/ping", web::get().to(ping)),
+        )
         .service(openapi_json)
         .service(web::redirect("/docs", "/docs/"))
         .app_data(web::Data::new(Arc::new(SwaggerConfig::from(
@@ -100,6 +111,55 @@ async fn swagger_ui(
         }
         Ok(None) => HttpResponse::NotFound().finish(),
         Err(error) => HttpResponse::InternalServerError().body(error.to_string()),
+    }
+}
+
+/// In the group: protected by the middleware alone.
+async fn ping() -> &'static str {
+    "pong"
+}
+
+/// A WebSocket for the user of the handshake: the token from `Authorization` or from
+/// `?access_token=` (browsers cannot set headers on a WebSocket). The user is extracted
+/// before `actix_ws::handle` runs, so a refused handshake is the usual 401 and never
+/// upgrades.
+#[get("/api/ws")]
+async fn websocket(
+    user: WebSocketUser,
+    request: HttpRequest,
+    body: web::Payload,
+) -> actix_web::Result<HttpResponse> {
+    let (response, session, messages) = actix_ws::handle(&request, body)?;
+    let greeting = websocket_greeting(&user.user_id);
+    actix_web::rt::spawn(greet_then_echo(session, messages, greeting));
+    Ok(response)
+}
+
+/// Sends the greeting, then echoes text and binary messages until the client closes.
+async fn greet_then_echo(
+    mut session: actix_ws::Session,
+    mut messages: actix_ws::MessageStream,
+    greeting: String,
+) {
+    if session.text(greeting).await.is_err() {
+        return;
+    }
+    while let Some(Ok(message)) = messages.recv().await {
+        let sent = match message {
+            actix_ws::Message::Text(text) => session.text(text).await,
+            actix_ws::Message::Binary(bytes) => session.binary(bytes).await,
+            actix_ws::Message::Ping(bytes) => session.pong(&bytes).await,
+            actix_ws::Message::Close(reason) => {
+                let _ = session.close(reason).await;
+                return;
+            }
+            actix_ws::Message::Pong(_)
+            | actix_ws::Message::Continuation(_)
+            | actix_ws::Message::Nop => Ok(()),
+        };
+        if sent.is_err() {
+            return;
+        }
     }
 }
 

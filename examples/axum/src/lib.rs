@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
@@ -14,8 +15,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use propelauth_axum::api::{ApiError, FetchUsersInOrgOptions, Page, UserMetadata};
 use propelauth_axum::openapi::{BearerAuth, Forbidden, Unauthorized, swagger_ui_page};
-use propelauth_axum::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
-use propelauth_example_support::BACKEND_FAILURE_DETAIL;
+use propelauth_axum::{
+    AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, RequireUserLayer, User, WebSocketUser,
+};
+use propelauth_example_support::{BACKEND_FAILURE_DETAIL, websocket_greeting};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -58,8 +61,49 @@ pub fn router(auth: PropelAuth) -> Router {
             get(billing_and_reports),
         )
         .route("/api/org/{org_id}/users", get(org_users))
+        .route("/api/ws", get(websocket))
+        .merge(group(auth.clone()))
         .merge(swagger_ui())
         .with_state(auth)
+}
+
+/// The route group: every route in it requires a user (the layer), whether or not its
+/// handler takes one. `route_layer` keeps unknown paths a 404.
+fn group(auth: PropelAuth) -> Router<PropelAuth> {
+    Router::new()
+        .route("/api/group/ping", get(ping))
+        .route_layer(RequireUserLayer::new(auth))
+}
+
+/// In the group: protected by the layer alone.
+async fn ping() -> &'static str {
+    "pong"
+}
+
+/// A WebSocket for the user of the handshake: the token from `Authorization` or from
+/// `?access_token=` (browsers cannot set headers on a WebSocket). The user is checked first,
+/// so a refused handshake is the usual 401 and never upgrades.
+async fn websocket(user: WebSocketUser, upgrade: WebSocketUpgrade) -> Response {
+    let greeting = websocket_greeting(&user.user_id);
+    upgrade.on_upgrade(move |socket| greet_then_echo(socket, greeting))
+}
+
+/// Sends the greeting, then echoes text and binary messages until the client closes.
+async fn greet_then_echo(mut socket: WebSocket, greeting: String) {
+    if socket.send(Message::Text(greeting.into())).await.is_err() {
+        return;
+    }
+    while let Some(Ok(message)) = socket.recv().await {
+        let echo = match message {
+            Message::Text(_) | Message::Binary(_) => message,
+            Message::Close(_) => break,
+            // Pings are answered by the WebSocket layer itself.
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        if socket.send(echo).await.is_err() {
+            break;
+        }
+    }
 }
 
 /// Swagger UI at `/docs`, reading the document at `/openapi.json`. Its page goes through

@@ -7,16 +7,24 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use propelauth_testing::samples::ACME_ORG_ID;
-use propelauth_testing::{OTHER_PUBLIC_KEY_PEM, StandIn, TokenBuilder, TokenVariant};
+use propelauth_testing::samples::{
+    ACME_ORG_ID, MEMBER_USER_ID, ORG_API_KEY, OWNER_USER_ID, PERSONAL_API_KEY,
+};
+use propelauth_testing::{
+    CannedResponse, OTHER_PUBLIC_KEY_PEM, StandIn, TokenBuilder, TokenVariant,
+};
+use tungstenite::client::IntoClientRequest;
+use tungstenite::{Message, WebSocket};
 
 /// The variables the example servers read (docs/examples.md "Variables"), removed before each start so that
 /// the caller's environment never leaks into a test.
-const VARIABLES: [&str; 7] = [
+const VARIABLES: [&str; 8] = [
+    "PROPELAUTH_ACCEPT_API_KEYS",
     "PROPELAUTH_AUTH_URL",
     "PROPELAUTH_API_KEY",
     "PROPELAUTH_API_BASE_URL",
@@ -103,16 +111,20 @@ impl Server {
     /// Starts `binary` configured for the project `stand_in` serves, with a 1 s minimum key
     /// refresh interval.
     pub fn configured(binary: &str, stand_in: &StandIn) -> Self {
+        Self::configured_with(binary, stand_in, &[])
+    }
+
+    /// [`configured`](Self::configured), with `more` variables set too.
+    pub fn configured_with(binary: &str, stand_in: &StandIn, more: &[(&str, &str)]) -> Self {
         let base_url = stand_in.base_url();
-        Self::start(
-            binary,
-            &[
-                ("PROPELAUTH_AUTH_URL", stand_in.auth_url()),
-                ("PROPELAUTH_API_KEY", stand_in.api_key()),
-                ("PROPELAUTH_API_BASE_URL", &base_url),
-                ("PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS", "1"),
-            ],
-        )
+        let mut vars = vec![
+            ("PROPELAUTH_AUTH_URL", stand_in.auth_url()),
+            ("PROPELAUTH_API_KEY", stand_in.api_key()),
+            ("PROPELAUTH_API_BASE_URL", &base_url),
+            ("PROPELAUTH_KEY_REFRESH_MIN_INTERVAL_SECS", "1"),
+        ];
+        vars.extend_from_slice(more);
+        Self::start(binary, &vars)
     }
 
     /// The value of the `export VARIABLE=...` line the server printed.
@@ -144,6 +156,203 @@ impl Server {
             response.body_mut().read_to_string().unwrap(),
         )
     }
+}
+
+/// A WebSocket handshake the server refused: status, `WWW-Authenticate`, body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RefusedHandshake {
+    /// The status.
+    pub status: u16,
+    /// The `WWW-Authenticate` header, if any.
+    pub www_authenticate: Option<String>,
+    /// The body.
+    pub body: String,
+}
+
+impl Server {
+    /// Opens a WebSocket to `path_and_query` (over a loopback TCP connection with a 10 s read
+    /// timeout), with `Authorization: Bearer token` when given.
+    pub fn websocket(
+        &self,
+        path_and_query: &str,
+        token: Option<&str>,
+    ) -> Result<WebSocket<TcpStream>, RefusedHandshake> {
+        let address = self.base_url.trim_start_matches("http://");
+        let url = format!("ws://{address}{path_and_query}");
+        let mut request = url.into_client_request().unwrap();
+        if let Some(token) = token {
+            let value = format!("Bearer {token}").parse().unwrap();
+            request.headers_mut().insert("Authorization", value);
+        }
+        let stream = TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        match tungstenite::client(request, stream) {
+            Ok((socket, response)) => {
+                assert_eq!(response.status().as_u16(), 101);
+                Ok(socket)
+            }
+            Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(response))) => {
+                Err(RefusedHandshake {
+                    status: response.status().as_u16(),
+                    www_authenticate: response
+                        .headers()
+                        .get("WWW-Authenticate")
+                        .map(|value| value.to_str().unwrap().to_owned()),
+                    body: String::from_utf8(response.body().clone().unwrap_or_default()).unwrap(),
+                })
+            }
+            Err(error) => panic!("WebSocket handshake failed: {error}"),
+        }
+    }
+}
+
+/// Reads the next text message, skipping pings and pongs.
+fn next_text(socket: &mut WebSocket<TcpStream>) -> String {
+    loop {
+        match socket.read().unwrap() {
+            Message::Text(text) => return text.as_str().to_owned(),
+            Message::Ping(_) | Message::Pong(_) => {}
+            other => panic!("expected a text message, got {other:?}"),
+        }
+    }
+}
+
+/// The route group (`/api/group/ping`, protected by the group alone) and the WebSocket
+/// (`/api/ws`) over real TCP with a real WebSocket client: the header token and the
+/// `access_token` query parameter open it, the first message is the user id and then it
+/// echoes; no token and a bad token are the usual 401 bytes, without an upgrade.
+pub fn check_group_and_websocket(binary: &str) {
+    let server = Server::development(binary);
+    let member = server.exported("MEMBER");
+    assert!(
+        server.output.contains("/api/group/ping"),
+        "{}",
+        server.output
+    );
+    let unauthorized = r#"{"detail":"Unauthorized"}"#.to_owned();
+    assert_eq!(
+        server.get("/api/group/ping", None),
+        (401, unauthorized.clone())
+    );
+    assert_eq!(
+        server.get("/api/group/ping", Some("not-a-token")),
+        (401, unauthorized.clone())
+    );
+    assert_eq!(
+        server.get("/api/group/ping", Some(&member)),
+        (200, "pong".to_owned())
+    );
+
+    let greeting = serde_json::json!({ "user_id": MEMBER_USER_ID }).to_string();
+    let mut socket = server.websocket("/api/ws", Some(&member)).unwrap();
+    assert_eq!(next_text(&mut socket), greeting);
+    socket.send(Message::text("hello")).unwrap();
+    assert_eq!(next_text(&mut socket), "hello");
+    socket.send(Message::binary(vec![0, 1, 2])).unwrap();
+    assert_eq!(socket.read().unwrap(), Message::binary(vec![0, 1, 2]));
+    socket.close(None).unwrap();
+
+    let mut socket = server
+        .websocket(&format!("/api/ws?access_token={member}"), None)
+        .unwrap();
+    assert_eq!(next_text(&mut socket), greeting);
+    socket.send(Message::text("from a browser")).unwrap();
+    assert_eq!(next_text(&mut socket), "from a browser");
+    socket.close(None).unwrap();
+
+    assert_eq!(
+        server.websocket("/api/ws", None).unwrap_err(),
+        RefusedHandshake {
+            status: 401,
+            www_authenticate: Some("Bearer".to_owned()),
+            body: unauthorized.clone(),
+        }
+    );
+    let invalid = Some(r#"Bearer error="invalid_token""#.to_owned());
+    assert_eq!(
+        server
+            .websocket("/api/ws", Some("abc.def.ghi"))
+            .unwrap_err(),
+        RefusedHandshake {
+            status: 401,
+            www_authenticate: invalid.clone(),
+            body: unauthorized.clone(),
+        }
+    );
+    assert_eq!(
+        server
+            .websocket("/api/ws?access_token=abc.def.ghi", None)
+            .unwrap_err(),
+        RefusedHandshake {
+            status: 401,
+            www_authenticate: invalid,
+            body: unauthorized.clone(),
+        }
+    );
+    // The query parameter is for this route only: the other routes read the header alone.
+    assert_eq!(
+        server.get(&format!("/api/whoami?access_token={member}"), None),
+        (401, unauthorized)
+    );
+}
+
+/// `PROPELAUTH_ACCEPT_API_KEYS=1` against a stand-in of the project over real TCP: a personal
+/// key is the user (one backend call, then the cache), an org key is a 401 on the user routes,
+/// PropelAuth failing is a 503 with the exact body; without the variable, a personal key is a
+/// 401 and PropelAuth is never asked.
+pub fn check_api_keys(binary: &str) {
+    let unauthorized = r#"{"detail":"Unauthorized"}"#.to_owned();
+    let stand_in = StandIn::start().unwrap();
+    {
+        let server = Server::configured(binary, &stand_in);
+        assert_eq!(
+            server.get("/api/whoami", Some(PERSONAL_API_KEY)),
+            (401, unauthorized.clone())
+        );
+        assert_eq!(stand_in.api_key_validations(), 0, "keys are off by default");
+    }
+
+    let server = Server::configured_with(binary, &stand_in, &[("PROPELAUTH_ACCEPT_API_KEYS", "1")]);
+    let (status, body) = server.get("/api/whoami", Some(PERSONAL_API_KEY));
+    assert_eq!(status, 200, "{body}");
+    let user: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(user["user_id"], OWNER_USER_ID, "{body}");
+    assert_eq!(server.get("/api/whoami", Some(PERSONAL_API_KEY)).0, 200);
+    assert_eq!(
+        server.get("/api/group/ping", Some(PERSONAL_API_KEY)),
+        (200, "pong".to_owned())
+    );
+    assert_eq!(
+        stand_in.api_key_validations(),
+        1,
+        "then answered from the cache"
+    );
+    assert_eq!(
+        server.get("/api/whoami", Some(ORG_API_KEY)),
+        (401, unauthorized)
+    );
+    let token = TokenBuilder::new("token-user").sign();
+    assert_eq!(server.get("/api/whoami", Some(&token)).0, 200);
+    assert_eq!(stand_in.api_key_validations(), 2, "access tokens never ask");
+
+    stand_in.respond(
+        "POST",
+        "/api/backend/v1/end_user_api_keys/validate",
+        CannedResponse::json(500, &serde_json::json!({ "error": "boom" })),
+    );
+    assert_eq!(
+        server.get("/api/whoami", Some("another-personal-key")),
+        (503, r#"{"detail":"Service Unavailable"}"#.to_owned())
+    );
+    drop(server);
+
+    // Development mode with the variable: the embedded stand-in knows the sample key.
+    let server = Server::start(binary, &[("PROPELAUTH_ACCEPT_API_KEYS", "1")]);
+    let (status, body) = server.get("/api/whoami", Some(PERSONAL_API_KEY));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(OWNER_USER_ID), "{body}");
 }
 
 /// Runs `binary` with `vars` until it exits (a configuration it refuses): its output.

@@ -4,22 +4,24 @@
 //! (`cargo run --bin poem`); the conformance suite drives [`app`] in process.
 #![deny(missing_docs)]
 
+use futures_util::{SinkExt, StreamExt};
 use poem::error::ResponseError;
 use poem::http::StatusCode;
 use poem::web::Html;
-use poem::{Endpoint, EndpointExt, IntoResponse, Route};
+use poem::web::websocket::{Message, WebSocket, WebSocketStream};
+use poem::{Endpoint, EndpointExt, IntoResponse, Route, get, handler};
 use poem_openapi::param::Path;
 use poem_openapi::payload::PlainText;
 use poem_openapi::registry::{
     MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
 };
 use poem_openapi::{ApiResponse, OpenApi, OpenApiService};
-use propelauth_example_support::BACKEND_FAILURE_DETAIL;
+use propelauth_example_support::{BACKEND_FAILURE_DETAIL, websocket_greeting};
 use propelauth_poem::api::{FetchUsersInOrgOptions, Page, UserMetadata};
 use propelauth_poem::openapi::{
     Authenticated, BearerUser, OptionalBearerUser, OrgMemberInfoJson, UserJson, swagger_ui_page,
 };
-use propelauth_poem::{AuthRejection, PropelAuth};
+use propelauth_poem::{AuthRejection, PropelAuth, RequireUserMiddleware, WebSocketUser};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -37,6 +39,15 @@ pub fn routes() -> Route {
     // open until a token is authorized.
     let page = swagger_ui_page(&api.swagger_ui_html(), TITLE);
     Route::new()
+        // The route group: every route in it requires a user (the middleware), whether or
+        // not its handler takes one.
+        .nest(
+            "/api/group",
+            Route::new()
+                .at("/ping", get(ping))
+                .with(RequireUserMiddleware),
+        )
+        .at("/api/ws", get(websocket))
         .at("/openapi.json", api.spec_endpoint())
         .at(
             "/docs",
@@ -47,6 +58,39 @@ pub fn routes() -> Route {
 
 /// The document's title, and the Swagger UI page's.
 const TITLE: &str = "PropelAuth example (poem)";
+
+/// In the group: protected by the middleware alone.
+#[handler]
+fn ping() -> &'static str {
+    "pong"
+}
+
+/// A WebSocket for the user of the handshake: the token from `Authorization` or from
+/// `?access_token=` (browsers cannot set headers on a WebSocket). The user is extracted
+/// before the upgrade, so a refused handshake is the usual 401 and never upgrades.
+#[handler]
+fn websocket(user: WebSocketUser, socket: WebSocket) -> impl IntoResponse {
+    let greeting = websocket_greeting(&user.user_id);
+    socket.on_upgrade(move |stream| greet_then_echo(stream, greeting))
+}
+
+/// Sends the greeting, then echoes text and binary messages until the client closes.
+async fn greet_then_echo(mut stream: WebSocketStream, greeting: String) {
+    if stream.send(Message::Text(greeting)).await.is_err() {
+        return;
+    }
+    while let Some(Ok(message)) = stream.next().await {
+        let echo = match message {
+            Message::Text(_) | Message::Binary(_) => message,
+            Message::Close(_) => break,
+            // Pings are answered by the WebSocket layer itself.
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        if stream.send(echo).await.is_err() {
+            break;
+        }
+    }
+}
 
 /// The poem-openapi service of the example routes.
 pub fn api_service() -> OpenApiService<Api, ()> {

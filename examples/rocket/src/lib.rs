@@ -6,11 +6,14 @@
 use std::io::Cursor;
 use std::sync::Arc;
 
-use propelauth_example_support::BACKEND_FAILURE_DETAIL;
+use propelauth_example_support::{BACKEND_FAILURE_DETAIL, websocket_greeting};
 use propelauth_rocket::api::{FetchUsersInOrgOptions, Page, UserMetadata};
 use propelauth_rocket::openapi::swagger_ui_page;
-use propelauth_rocket::{AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User};
+use propelauth_rocket::{
+    AuthRejection, OrgMemberInfo, PropelAuth, RequireUser, User, WebSocketUser,
+};
 use rocket::fairing::{Fairing, Info, Kind};
+use rocket::futures::{SinkExt, StreamExt};
 use rocket::http::{ContentType, Status};
 use rocket::response::{self, Responder};
 use rocket::serde::Serialize;
@@ -37,6 +40,7 @@ pub fn app(rocket: Rocket<Build>, auth: PropelAuth) -> Rocket<Build> {
         .manage(auth)
         .register("/", propelauth_rocket::catchers())
         .mount("/", routes)
+        .mount("/", rocket::routes![ping, websocket])
         .mount(
             "/",
             vec![OpenApiHandler::new(spec).into_route("/openapi.json")],
@@ -96,6 +100,37 @@ pub fn routes_and_spec() -> (Vec<rocket::Route>, OpenApi) {
     propelauth_rocket::openapi::document_optional_users(&mut spec);
     spec.info.title = "PropelAuth example (rocket)".to_owned();
     (routes, spec)
+}
+
+/// The "route group" of the other frameworks: Rocket has no per-group middleware, so each
+/// route of the group takes the guard (here without using the user).
+#[get("/api/group/ping")]
+fn ping(_member: RequireUser) -> &'static str {
+    "pong"
+}
+
+/// A WebSocket for the user of the handshake: the token from `Authorization` or from
+/// `?access_token=` (browsers cannot set headers on a WebSocket). The user guard runs before
+/// the WebSocket guard, so a refused handshake is the usual 401 and never upgrades.
+#[get("/api/ws")]
+fn websocket(user: WebSocketUser, socket: rocket_ws::WebSocket) -> rocket_ws::Channel<'static> {
+    let greeting = websocket_greeting(&user.user_id);
+    socket.channel(move |mut stream| {
+        Box::pin(async move {
+            stream.send(rocket_ws::Message::Text(greeting)).await?;
+            while let Some(message) = stream.next().await {
+                match message? {
+                    message @ (rocket_ws::Message::Text(_) | rocket_ws::Message::Binary(_)) => {
+                        stream.send(message).await?;
+                    }
+                    rocket_ws::Message::Close(_) => break,
+                    // Pings are answered by the WebSocket layer itself.
+                    _ => {}
+                }
+            }
+            Ok(())
+        })
+    })
 }
 
 /// # Liveness check

@@ -34,3 +34,13 @@ fn picks_up_a_rotated_key() {
 fn refuses_a_bad_configuration_with_a_sentence() {
     harness::check_bad_configuration(BINARY);
 }
+
+#[test]
+fn protects_a_route_group_and_a_websocket() {
+    harness::check_group_and_websocket(BINARY);
+}
+
+#[test]
+fn accepts_personal_api_keys_when_told_to() {
+    harness::check_api_keys(BINARY);
+}

@@ -15,6 +15,12 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 /// goes to the log, not to the client.
 pub const BACKEND_FAILURE_DETAIL: &str = "The call to PropelAuth's backend API failed";
 
+/// The first message of the examples' WebSocket (`/api/ws`) once open: `{"user_id":"..."}`
+/// (the same bytes on every framework); after it, the socket echoes what it receives.
+pub fn websocket_greeting(user_id: &str) -> String {
+    serde_json::json!({ "user_id": user_id }).to_string()
+}
+
 /// `HOST` or `PORT` does not parse.
 #[derive(thiserror::Error)]
 #[error("invalid listen address {0} (HOST must be an IP address, PORT a number from 0 to 65535)")]
@@ -82,8 +88,26 @@ impl fmt::Debug for ServeError {
 
 /// The `curl` lines for the example routes against `base_url` (one per route, with the
 /// answer to expect), using the sample tokens that development mode exports as `$OWNER`,
-/// `$MEMBER` and `$NO_ORG`, and where the API docs are. `org_id` is the sample org.
+/// `$MEMBER` and `$NO_ORG`, the WebSocket route, and where the API docs are. `org_id` is the sample org.
 pub fn try_it(base_url: &str, org_id: &str) -> String {
+    let mut text = try_the_routes(base_url, org_id);
+    let ws_url = base_url.replacen("http", "ws", 1);
+    let _ = writeln!(
+        text,
+        "WebSocket: {ws_url}/api/ws?access_token=$MEMBER (or the Authorization header): the \
+         first message is the user id, then it echoes"
+    );
+    let _ = write!(
+        text,
+        "API docs: {base_url}/docs (document at {base_url}/openapi.json): click Authorize and \
+         paste a token (the eyJ... string alone)."
+    );
+    text
+}
+
+/// [`try_it`] without the WebSocket and API docs lines, for a server that serves neither (the
+/// bare hyper example); each line ends with a newline.
+pub fn try_the_routes(base_url: &str, org_id: &str) -> String {
     let org = format!("/api/org/{org_id}");
     let lines = [
         ("", "/healthz".to_owned(), "200 ok"),
@@ -132,6 +156,12 @@ pub fn try_it(base_url: &str, org_id: &str) -> String {
             format!("{org}/users"),
             "200: the org's users (backend API)",
         ),
+        (
+            "",
+            "/api/group/ping".to_owned(),
+            "401: the group needs a user",
+        ),
+        ("MEMBER", "/api/group/ping".to_owned(), "200 pong"),
     ];
     let mut text = String::from("Try (paste the export lines above first):\n");
     for (variable, path, outcome) in lines {
@@ -142,11 +172,6 @@ pub fn try_it(base_url: &str, org_id: &str) -> String {
         };
         let _ = writeln!(text, "  curl -i {header}{base_url}{path}   # {outcome}");
     }
-    let _ = write!(
-        text,
-        "API docs: {base_url}/docs (document at {base_url}/openapi.json): click Authorize and \
-         paste a token (the eyJ... string alone)."
-    );
     text
 }
 
@@ -158,7 +183,7 @@ mod tests {
     fn every_line_is_a_complete_command() {
         let text = try_it("http://127.0.0.1:3000", "org-1");
         let curls: Vec<_> = text.lines().filter(|line| line.contains("curl")).collect();
-        assert_eq!(curls.len(), 14);
+        assert_eq!(curls.len(), 16);
         for line in curls {
             assert!(line.starts_with("  curl -i "), "{line}");
             assert!(line.contains(" http://127.0.0.1:3000/"), "{line}");
@@ -166,6 +191,22 @@ mod tests {
         assert!(text.contains(
             "-H \"Authorization: Bearer $MEMBER\" http://127.0.0.1:3000/api/org/org-1/billing"
         ));
+    }
+
+    #[test]
+    fn the_greeting_is_json_with_the_user_id() {
+        assert_eq!(websocket_greeting("u-1"), r#"{"user_id":"u-1"}"#);
+        assert_eq!(websocket_greeting("a\"b"), r#"{"user_id":"a\"b"}"#);
+    }
+
+    #[test]
+    fn the_routes_alone_are_the_same_lines_without_websocket_and_api_docs() {
+        let all = try_it("http://127.0.0.1:3000", "org-1");
+        let routes = try_the_routes("http://127.0.0.1:3000", "org-1");
+        assert!(all.starts_with(&routes), "{all}");
+        assert!(all.contains("API docs: "));
+        assert!(!routes.contains("API docs") && !routes.contains("/docs"));
+        assert!(all.contains("/api/ws") && !routes.contains("/api/ws"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ lint:
 
 # Package every published crate and build each from its .crate file (docs/releasing.md).
 package:
-    cargo package --workspace --exclude 'propelauth-example-*' --exclude propelauth-conformance --exclude propelauth-docs-tests
+    scripts/package.sh
 
 # Build the API docs.
 doc:

@@ -73,6 +73,12 @@ macro_rules! core_items {
                 // Each adapter's takes its OpenAPI library's document.
                 SecurityCheckError => SecurityCheckError, check_security => check_security,
             ],
+            // `openapi::utoipa`: carried by the two utoipa adapters (axum, actix-web) in their
+            // own `openapi` modules, under the same names.
+            utoipa: [
+                BearerAuth, Forbidden, SCHEME_DESCRIPTION, SECURITY_SCHEME, Unauthorized,
+                check_security, security_scheme,
+            ],
         }
     };
 }
@@ -85,11 +91,22 @@ macro_rules! imports_through_adapters {
         api: [$($api:ident),* $(,)?],
         env: [$($env:ident),* $(,)?],
         openapi: [$($core_name:ident => $adapter_name:ident),* $(,)?],
+        utoipa: [$($utoipa:ident),* $(,)?],
     ) => {
+        mod utoipa_adapters {
+            imports_through_adapters!(@utoipa propelauth_axum; $($utoipa),*);
+            imports_through_adapters!(@utoipa propelauth_actix; $($utoipa),*);
+        }
         imports_through_adapters!(@adapter propelauth_axum; $($root),*; $($api),*; $($env),*; $($adapter_name),*);
         imports_through_adapters!(@adapter propelauth_actix; $($root),*; $($api),*; $($env),*; $($adapter_name),*);
         imports_through_adapters!(@adapter propelauth_rocket; $($root),*; $($api),*; $($env),*; $($adapter_name),*);
         imports_through_adapters!(@adapter propelauth_poem; $($root),*; $($api),*; $($env),*; $($adapter_name),*);
+    };
+    (@utoipa $adapter:ident; $($utoipa:ident),*) => {
+        #[allow(unused_imports)]
+        mod $adapter {
+            use ::$adapter::openapi::{$($utoipa),*};
+        }
     };
     (@adapter $adapter:ident; $($root:ident),*; $($api:ident),*; $($env:ident),*; $($openapi:ident),*) => {
         #[allow(unused_imports)]
@@ -123,12 +140,15 @@ macro_rules! listed_names {
         api: [$($api:ident),* $(,)?],
         env: [$($env:ident),* $(,)?],
         openapi: [$($core_name:ident => $adapter_name:ident),* $(,)?],
+        utoipa: [$($utoipa:ident),* $(,)?],
     ) => {
         [
+            "openapi::utoipa".to_owned(),
             $(stringify!($root).to_owned(),)*
             $(format!("api::{}", stringify!($api)),)*
             $(format!("env::{}", stringify!($env)),)*
             $(format!("openapi::{}", stringify!($core_name)),)*
+            $(format!("openapi::utoipa::{}", stringify!($utoipa)),)*
         ]
     };
 }
@@ -241,6 +261,11 @@ fn the_list_is_every_public_item_of_core() {
     public_names(&lib.items, "", &mut in_core);
     public_names(&parse(&src.join("api/mod.rs")).items, "api::", &mut in_core);
     public_names(&parse(&src.join("env.rs")).items, "env::", &mut in_core);
+    public_names(
+        &parse(&src.join("openapi/utoipa.rs")).items,
+        "openapi::utoipa::",
+        &mut in_core,
+    );
 
     let listed: BTreeSet<String> = core_items!(listed_names).into_iter().collect();
     let missing: Vec<_> = in_core.difference(&listed).collect();

@@ -115,6 +115,9 @@ the role or permission the route requires. The body `{\"detail\": ...}` says whi
     pub use crate::api_docs::{
         SWAGGER_UI_SCRIPT, SecurityCheckError, check_security, swagger_ui_page,
     };
+
+    #[cfg(feature = "utoipa")]
+    pub mod utoipa;
 }
 
 pub use api_key_auth::{

@@ -4,8 +4,9 @@
 #
 # - Each server is pinned to one core with `taskset` (SERVER_CPU, default 0) and wrk to the
 #   other (CLIENT_CPU, default 1); loopback only (127.0.0.1).
-# - Routes: GET /api/whoami (takes the user, answers it as JSON) and GET /healthz
-#   (unprotected, "ok"), each for DURATION (default 10s) with CONNECTIONS (default 32), in
+# - Routes: GET /api/whoami (takes the user, answers it as JSON), GET /api/group/ping (takes
+#   the user, answers "pong": ours through the route-group layer, the official crate's through
+#   its `User` extractor) and GET /healthz (unprotected, "ok"), each for DURATION (default 10s) with CONNECTIONS (default 32), in
 #   ROUNDS (default 3) interleaved rounds; the summary takes the medians.
 # - The official crate's servers are built in a scratch project under target/ (never a
 #   workspace member, so CI never compiles it); its source is written by this script.
@@ -83,11 +84,16 @@ async fn whoami(user: User) -> Json<User> {
     Json(user)
 }
 
+async fn ping(_user: User) -> &'static str {
+    "pong"
+}
+
 #[tokio::main]
 async fn main() {
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/whoami", get(whoami))
+        .route("/api/group/ping", get(ping))
         .layer(PropelAuthLayer::new(official_propelauth_load::auth()));
     let address = format!("127.0.0.1:{}", official_propelauth_load::port());
     let listener = tokio::net::TcpListener::bind(&address).await.expect("bind");
@@ -104,6 +110,11 @@ async fn whoami(user: User) -> web::Json<User> {
     web::Json(user)
 }
 
+#[get("/api/group/ping")]
+async fn ping(_user: User) -> &'static str {
+    "pong"
+}
+
 #[get("/healthz")]
 async fn healthz() -> &'static str {
     "ok"
@@ -114,7 +125,7 @@ async fn main() -> std::io::Result<()> {
     let auth = web::Data::new(official_propelauth_load::auth());
     let address = format!("127.0.0.1:{}", official_propelauth_load::port());
     println!("official actix listening on http://{address}");
-    HttpServer::new(move || App::new().app_data(auth.clone()).service(whoami).service(healthz))
+    HttpServer::new(move || App::new().app_data(auth.clone()).service(whoami).service(ping).service(healthz))
         .bind(&address)?
         .run()
         .await
@@ -187,6 +198,8 @@ for round in $(seq 1 "$ROUNDS"); do
         bench "ours-$framework/healthz" "http://127.0.0.1:$port_ours/healthz"
         bench "official-$framework/whoami" "http://127.0.0.1:$port_official/api/whoami"
         bench "official-$framework/healthz" "http://127.0.0.1:$port_official/healthz"
+        bench "ours-$framework/ping" "http://127.0.0.1:$port_ours/api/group/ping"
+        bench "official-$framework/ping" "http://127.0.0.1:$port_official/api/group/ping"
     done
 done
 
@@ -196,7 +209,12 @@ for framework in axum actix; do
     official=$(median "official-$framework/whoami")
     healthz=$(median "ours-$framework/healthz")
     official_healthz=$(median "official-$framework/healthz")
-    awk -v f="$framework" -v o="$ours" -v p="$official" -v h="$healthz" -v ph="$official_healthz" 'BEGIN {
+    ping=$(median "ours-$framework/ping")
+    official_ping=$(median "official-$framework/ping")
+    awk -v f="$framework" -v o="$ours" -v p="$official" -v h="$healthz" -v ph="$official_healthz" \
+        -v g="$ping" -v pg="$official_ping" 'BEGIN {
         printf "%s: whoami ours %.0f, official %.0f -> ours/official %.2fx; healthz ours %.0f, official %.0f; ours whoami/healthz %.2f\n",
-            f, o, p, o / p, h, ph, o / h }'
+            f, o, p, o / p, h, ph, o / h
+        printf "%s: group/ping ours %.0f, official %.0f -> ours/official %.2fx; ours ping/healthz %.2f, official ping/healthz %.2f\n",
+            f, g, pg, g / pg, g / h, pg / ph }'
 done

@@ -561,3 +561,30 @@ pub fn check_bad_configuration(binary: &str) {
         "{stderr}"
     );
 }
+
+#[cfg(test)]
+mod tests {
+    /// docs/examples.md's "Variables" table names exactly the variables the servers read
+    /// (and this harness clears), so the users' page cannot drift from the servers.
+    #[test]
+    fn the_variables_table_lists_what_the_servers_read() {
+        let page = include_str!("../../../docs/examples.md");
+        let table = page
+            .split("## Variables")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("docs/examples.md has a Variables section");
+        let mut documented: Vec<&str> = table
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .flat_map(|cell| cell.split('|').next())
+            .flat_map(|names| names.split('`'))
+            .map(str::trim)
+            .filter(|name| !name.is_empty() && *name != ",")
+            .collect();
+        documented.sort_unstable();
+        let mut read = super::VARIABLES.to_vec();
+        read.sort_unstable();
+        assert_eq!(documented, read);
+    }
+}

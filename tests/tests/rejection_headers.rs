@@ -58,59 +58,57 @@ fn expected(error: &AuthError) -> Seen {
     }
 }
 
+impl Seen {
+    /// What a response of any framework shows: its status, its headers through `header`, its
+    /// body (a future of the framework's own body type, run to the end here).
+    fn of<B: Future<Output = String>>(
+        status: u16,
+        header: impl Fn(&str) -> Option<String>,
+        body: B,
+    ) -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        Seen {
+            status,
+            content_type: header("content-type"),
+            www_authenticate: header("www-authenticate"),
+            retry_after: header("retry-after"),
+            body: runtime.block_on(body),
+        }
+    }
+}
+
 fn axum_sees(error: AuthError) -> Seen {
     use axum::response::IntoResponse;
-    let response = propelauth_axum::AuthRejection::from(error).into_response();
+    let (parts, body) = propelauth_axum::AuthRejection::from(error)
+        .into_response()
+        .into_parts();
     let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|value| value.to_str().unwrap().to_owned())
+        let value = parts.headers.get(name)?;
+        Some(value.to_str().unwrap().to_owned())
     };
-    let seen = Seen {
-        status: response.status().as_u16(),
-        content_type: header("content-type"),
-        www_authenticate: header("www-authenticate"),
-        retry_after: header("retry-after"),
-        body: String::new(),
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let body = runtime
-        .block_on(axum::body::to_bytes(response.into_body(), 1 << 16))
-        .unwrap();
-    Seen {
-        body: String::from_utf8(body.to_vec()).unwrap(),
-        ..seen
-    }
+    Seen::of(parts.status.as_u16(), header, async {
+        let bytes = axum::body::to_bytes(body, 1 << 16).await.unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    })
 }
 
 fn actix_sees(error: AuthError) -> Seen {
     use actix_web::ResponseError;
     let response = propelauth_actix::AuthRejection::from(error).error_response();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
     let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|value| value.to_str().unwrap().to_owned())
+        let value = headers.get(name)?;
+        Some(value.to_str().unwrap().to_owned())
     };
-    let seen = Seen {
-        status: response.status().as_u16(),
-        content_type: header("content-type"),
-        www_authenticate: header("www-authenticate"),
-        retry_after: header("retry-after"),
-        body: String::new(),
-    };
-    let body = actix_web::body::to_bytes(response.into_body());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let body = runtime.block_on(body).unwrap();
-    Seen {
-        body: String::from_utf8(body.to_vec()).unwrap(),
-        ..seen
-    }
+    Seen::of(status, header, async {
+        let bytes = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    })
 }
 
 fn rocket_sees(error: AuthError) -> Seen {
@@ -120,44 +118,26 @@ fn rocket_sees(error: AuthError) -> Seen {
     let mut response = propelauth_rocket::AuthRejection::from(error)
         .respond_to(&request)
         .unwrap();
-    let header = |name: &str| response.headers().get_one(name).map(str::to_owned);
-    let seen = Seen {
-        status: response.status().code,
-        content_type: header("content-type"),
-        www_authenticate: header("www-authenticate"),
-        retry_after: header("retry-after"),
-        body: String::new(),
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let body = runtime.block_on(response.body_mut().to_string()).unwrap();
-    Seen { body, ..seen }
+    let status = response.status().code;
+    let headers = response.headers().clone();
+    let header = |name: &str| headers.get_one(name).map(str::to_owned);
+    Seen::of(status, header, async {
+        response.body_mut().to_string().await.unwrap()
+    })
 }
 
 fn poem_sees(error: AuthError) -> Seen {
     use poem::error::ResponseError;
-    let response = propelauth_poem::AuthRejection::from(error).as_response();
+    let (parts, body) = propelauth_poem::AuthRejection::from(error)
+        .as_response()
+        .into_parts();
     let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|value| value.to_str().unwrap().to_owned())
+        let value = parts.headers.get(name)?;
+        Some(value.to_str().unwrap().to_owned())
     };
-    let seen = Seen {
-        status: response.status().as_u16(),
-        content_type: header("content-type"),
-        www_authenticate: header("www-authenticate"),
-        retry_after: header("retry-after"),
-        body: String::new(),
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let body = runtime
-        .block_on(response.into_body().into_string())
-        .unwrap();
-    Seen { body, ..seen }
+    Seen::of(parts.status.as_u16(), header, async {
+        body.into_string().await.unwrap()
+    })
 }
 
 #[test]

@@ -14,11 +14,15 @@
 //!   call, no task.
 //! - `cache_hit_from_query`: the token in `?access_token=` on a route that opts in (no header).
 //! - `first_sight_from_header`: a token of the same shape never seen before (1,000 distinct
-//!   tokens, each validated once per pass; the cache is emptied between passes, outside the
-//!   timing): header parsing, cache miss, base64 decoding, JOSE header check, RS256 signature
-//!   check, claims parsing, the construction of the `User`, and its insertion into the cache.
+//!   tokens, each validated once per pass; the cache, at its default capacity, is emptied
+//!   between passes, outside the timing): header parsing, cache miss, base64 decoding, JOSE
+//!   header check, RS256 signature check, claims parsing, the construction of the `User`, and
+//!   its insertion into the cache, which grows by one entry (a server's first minutes).
+//! - `first_sight_full_cache_from_header`: the same on a cache of 1,000 entries filled with
+//!   1,000 other tokens before each pass: every insertion evicts an entry (a server that has
+//!   run for a while).
 //! - `first_sight_uncached_from_header`: the same distinct tokens on a handle without the
-//!   cache: the difference with the previous line is what the lookup and insertion add.
+//!   cache: the difference with the previous lines is what the lookup and insertion add.
 //! - `typical_token_from_header`: the same with the cache off (`token_cache_capacity(0)`):
 //!   what every request cost before the cache.
 //! - `ten_orgs_from_header`: the same with ten orgs in the token (cache off).
@@ -70,9 +74,13 @@ fn auth() -> Auth {
 }
 
 fn auth_without_cache() -> Auth {
+    auth_with_capacity(0)
+}
+
+fn auth_with_capacity(entries: usize) -> Auth {
     AuthOptions::new(TEST_AUTH_URL, TEST_API_KEY)
         .metadata(TokenVerificationMetadata::new(TEST_PUBLIC_KEY_PEM))
-        .token_cache_capacity(0)
+        .token_cache_capacity(entries)
         .init()
         .expect("the committed test key initializes core")
 }
@@ -81,6 +89,82 @@ fn auth_without_cache() -> Auth {
 fn fresh_tokens() -> &'static [String] {
     static TOKENS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     TOKENS.get_or_init(|| distinct_tokens(FIRST_SIGHT_TOKENS))
+}
+
+/// [`FIRST_SIGHT_TOKENS`] other distinct tokens, which fill the cache before a pass of
+/// [`fresh_tokens`] in [`CacheState::Full`].
+fn filler_headers() -> &'static [Vec<u8>] {
+    static HEADERS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    HEADERS.get_or_init(|| {
+        (0..FIRST_SIGHT_TOKENS)
+            .map(|index| bearer(&token(1).claim("filler", json!(index)).sign()))
+            .collect()
+    })
+}
+
+/// What the cache holds when a pass of first sights starts.
+#[derive(Clone, Copy)]
+enum CacheState {
+    /// Default capacity (10,000), emptied before each pass: every first sight adds an entry
+    /// (a server's first minutes).
+    Filling,
+    /// A capacity of [`FIRST_SIGHT_TOKENS`], filled with as many other tokens before each
+    /// pass: every first sight evicts an entry (a server that has run for a while).
+    Full,
+    /// `token_cache_capacity(0)`.
+    Off,
+}
+
+impl CacheState {
+    /// Printed by the paired ratios (aws-lc-rs only).
+    #[cfg_attr(not(feature = "aws-lc-rs"), allow(dead_code))]
+    fn label(self) -> &'static str {
+        match self {
+            Self::Filling => "cache filling",
+            Self::Full => "cache full",
+            Self::Off => "cache off",
+        }
+    }
+
+    fn auth(self) -> Auth {
+        match self {
+            Self::Filling => auth(),
+            Self::Full => auth_with_capacity(FIRST_SIGHT_TOKENS),
+            Self::Off => auth_without_cache(),
+        }
+    }
+
+    /// Before a timed pass (outside the timing).
+    fn prepare(self, auth: &Auth) {
+        match self {
+            Self::Filling => auth.clear_token_cache(),
+            Self::Full => {
+                auth.clear_token_cache();
+                for header in filler_headers() {
+                    auth.validate_authorization_header(Some(header)).unwrap();
+                }
+                // Sharded: some shards evict before the total reaches the capacity.
+                let entries = auth.metrics().cache_entries;
+                assert!(
+                    entries >= FIRST_SIGHT_TOKENS as u64 * 9 / 10,
+                    "{entries} entries"
+                );
+            }
+            Self::Off => {}
+        }
+    }
+
+    /// After the passes: at least `first_sights` validations, none answered from the cache.
+    fn check(self, auth: &Auth, first_sights: usize) {
+        let metrics = auth.metrics();
+        match self {
+            Self::Off => assert_eq!(metrics.cache_misses, 0, "{metrics:?}"),
+            Self::Filling | Self::Full => {
+                assert_eq!(metrics.cache_hits, 0, "{metrics:?}");
+                assert!(metrics.cache_misses >= first_sights as u64, "{metrics:?}");
+            }
+        }
+    }
 }
 
 /// `count` distinct typical tokens: the same claims plus a counter.
@@ -159,16 +243,20 @@ fn bench_cache(c: &mut Criterion) {
         })
     });
     // First sights: distinct tokens (the same claims plus a counter), each seen once per
-    // pass; the cache is emptied between passes, outside the timing.
+    // pass, in each state of the cache (set up between passes, outside the timing).
     let fresh: Vec<Vec<u8>> = fresh_tokens().iter().map(|token| bearer(token)).collect();
-    group.bench_function("first_sight_from_header", |b| {
-        b.iter_custom(|iterations| first_sights(&auth, &fresh, iterations))
-    });
-    // The same distinct tokens without the cache: what the lookup and the insertion add.
-    let uncached = auth_without_cache();
-    group.bench_function("first_sight_uncached_from_header", |b| {
-        b.iter_custom(|iterations| first_sights(&uncached, &fresh, iterations))
-    });
+    for (name, cache) in [
+        ("first_sight_from_header", CacheState::Filling),
+        ("first_sight_full_cache_from_header", CacheState::Full),
+        ("first_sight_uncached_from_header", CacheState::Off),
+    ] {
+        let auth = cache.auth();
+        group.bench_function(name, |b| {
+            b.iter_custom(|iterations| first_sights(&auth, cache, &fresh, iterations))
+        });
+        // At least 0 first sights: the filter may have skipped this one.
+        cache.check(&auth, 0);
+    }
     group.finish();
     let metrics = auth.metrics();
     assert!(
@@ -177,13 +265,14 @@ fn bench_cache(c: &mut Criterion) {
     );
 }
 
-/// Validates `iterations` headers, passing over `fresh` in order, with an empty cache at the
-/// start of each pass (emptied outside the timing); returns the time spent validating.
-fn first_sights(auth: &Auth, fresh: &[Vec<u8>], iterations: u64) -> Duration {
+/// Validates `iterations` headers, passing over `fresh` in order, with the cache in state
+/// `cache` at the start of each pass (set up outside the timing); returns the time spent
+/// validating.
+fn first_sights(auth: &Auth, cache: CacheState, fresh: &[Vec<u8>], iterations: u64) -> Duration {
     let mut measured = Duration::ZERO;
     let mut remaining = iterations;
     while remaining > 0 {
-        auth.clear_token_cache();
+        cache.prepare(auth);
         let pass = remaining.min(fresh.len() as u64);
         let started = Instant::now();
         for header in &fresh[..pass as usize] {
@@ -311,14 +400,12 @@ fn paired_first_sight_ratios(key: &aws_lc_rs::signature::ParsedPublicKey) {
         }
         started.elapsed().as_secs_f64()
     };
-    for (label, auth) in [
-        ("with the cache", auth()),
-        ("without the cache", auth_without_cache()),
-    ] {
+    for cache in [CacheState::Filling, CacheState::Full, CacheState::Off] {
+        let auth = cache.auth();
         let mut ratios: Vec<f64> = (0..ROUNDS)
             .map(|round| {
                 let full = || {
-                    auth.clear_token_cache();
+                    cache.prepare(&auth);
                     let started = Instant::now();
                     for header in &headers {
                         black_box(auth.validate_authorization_header(Some(header))).unwrap();
@@ -334,6 +421,8 @@ fn paired_first_sight_ratios(key: &aws_lc_rs::signature::ParsedPublicKey) {
                 }
             })
             .collect();
+        cache.check(&auth, ROUNDS * FIRST_SIGHT_TOKENS);
+        let label = cache.label();
         ratios.sort_by(f64::total_cmp);
         println!(
             "first sight ÷ raw RSA check ({label}), median of {ROUNDS} paired rounds of \

@@ -304,11 +304,11 @@ fn query_parameter<'a>(
     name: &str,
 ) -> Result<Option<Cow<'a, [u8]>>, UnauthorizedReason> {
     let mut found: Option<&'a [u8]> = None;
-    for pair in query.as_bytes().split(|&byte| byte == b'&') {
+    for pair in split_at_each(query.as_bytes(), b'&') {
         if pair.is_empty() {
             continue;
         }
-        let (raw_name, raw_value) = match pair.iter().position(|&byte| byte == b'=') {
+        let (raw_name, raw_value) = match memchr::memchr(b'=', pair) {
             Some(equals) => (&pair[..equals], &pair[equals + 1..]),
             None => (pair, &b""[..]),
         };
@@ -332,6 +332,19 @@ fn query_parameter<'a>(
     )?;
     check_value(&value, TokenSource::QueryParameter)?;
     Ok(Some(value))
+}
+
+/// `bytes` split at each `separator` (as `slice::split` would), found with `memchr`: a query
+/// or `Cookie` header that carries a 1.4 KB token is scanned in tens of nanoseconds, not a
+/// byte at a time.
+fn split_at_each(bytes: &[u8], separator: u8) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(separator, bytes).chain(std::iter::once(bytes.len()));
+    ends.map(move |end| {
+        let part = &bytes[start..end];
+        start = end + 1;
+        part
+    })
 }
 
 /// The value of `%XX` at the start of `bytes`, if it is a valid escape.
@@ -381,10 +394,7 @@ fn decodes_to(raw: &[u8], expected: &[u8]) -> bool {
 /// `raw` decoded; borrowed when it holds no escape and no `+`. `None` when the decoded
 /// value is longer than `max_len`.
 fn percent_decode(raw: &[u8], max_len: usize) -> Option<Cow<'_, [u8]>> {
-    let encoded = raw
-        .iter()
-        .fold(false, |any, &byte| any | (byte == b'%') | (byte == b'+'));
-    if !encoded {
+    if memchr::memchr2(b'%', b'+', raw).is_none() {
         return (raw.len() <= max_len).then_some(Cow::Borrowed(raw));
     }
     let mut decoded = Vec::with_capacity(raw.len().min(max_len));
@@ -398,9 +408,9 @@ fn percent_decode(raw: &[u8], max_len: usize) -> Option<Cow<'_, [u8]>> {
 /// The value of the first cookie called `name` in one `Cookie` header (`a=1; b="2"`), one
 /// pair of surrounding double quotes removed. Empty values count as absent.
 fn cookie_value<'a>(header: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    header.split(|&byte| byte == b';').find_map(|pair| {
+    split_at_each(header, b';').find_map(|pair| {
         let pair = trim_cookie_whitespace(pair);
-        let equals = pair.iter().position(|&byte| byte == b'=')?;
+        let equals = memchr::memchr(b'=', pair)?;
         if trim_cookie_whitespace(&pair[..equals]) != name {
             return None;
         }
@@ -430,6 +440,21 @@ mod tests {
 
     fn query(query: &str) -> Result<Option<Vec<u8>>, UnauthorizedReason> {
         query_parameter(query, "access_token").map(|value| value.map(Cow::into_owned))
+    }
+
+    #[test]
+    fn queries_split_as_slice_split_would() {
+        // Every string of `a` and `&` up to 8 bytes.
+        for len in 0..=8 {
+            for bits in 0u32..(1 << len) {
+                let query: Vec<u8> = (0..len)
+                    .map(|i| if bits >> i & 1 == 1 { b'&' } else { b'a' })
+                    .collect();
+                let expected: Vec<&[u8]> = query.split(|&byte| byte == b'&').collect();
+                let ours: Vec<&[u8]> = split_at_each(&query, b'&').collect();
+                assert_eq!(ours, expected, "{query:?}");
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! the four frameworks, so this description cannot drift from the serde output unnoticed.
 
 use crate::org::OrgMemberInfo;
-use crate::user::{SamlProvider, SocialProvider, User};
+use crate::user::{LoginMethod, SamlProvider, SocialProvider, User};
 
 /// A schema, in the few shapes the three types need.
 enum Shape {
@@ -201,14 +201,12 @@ fn login_method() -> Shape {
     let providers =
         |names: Vec<&'static str>| field("provider", Shape::Enum(names), "The provider.");
     Shape::OneOf(vec![
-        Shape::Object(vec![method(vec![
-            "password",
-            "magic_link",
-            "email_confirmation_link",
-            "impersonation",
-            "generated_from_backend_api",
-            "unknown",
-        ])]),
+        Shape::Object(vec![method(
+            LoginMethod::WITHOUT_DETAILS
+                .iter()
+                .map(LoginMethod::name)
+                .collect(),
+        )]),
         Shape::Object(vec![
             method(vec!["social_sso"]),
             providers(

@@ -419,14 +419,58 @@ struct LoginMethodClaim {
 }
 
 impl LoginMethod {
+    /// The methods that carry nothing but their name, in the order API docs list them (the
+    /// other methods name a provider, an org or a key's metadata besides).
+    ///
+    /// ```
+    /// use propelauth_core::LoginMethod;
+    /// let names: Vec<&str> = LoginMethod::WITHOUT_DETAILS.iter().map(LoginMethod::name).collect();
+    /// assert_eq!(names[0], "password");
+    /// assert!(names.contains(&"unknown"));
+    /// ```
+    pub const WITHOUT_DETAILS: &'static [Self] = &[
+        Self::Password,
+        Self::MagicLink,
+        Self::EmailConfirmationLink,
+        Self::Impersonation,
+        Self::GeneratedFromBackendApi,
+        Self::Unknown,
+    ];
+
+    /// The method's name in the token's `login_method` claim: `"password"`, `"magic_link"`,
+    /// `"social_sso"`, `"saml_sso"`, `"personal_api_key"`, ... (`"unknown"` for
+    /// [`LoginMethod::Unknown`]). For logs and metrics, without the details.
+    ///
+    /// ```
+    /// use propelauth_core::{LoginMethod, SocialProvider};
+    /// let google = LoginMethod::SocialSso { provider: SocialProvider::Google };
+    /// assert_eq!(google.name(), "social_sso");
+    /// assert_eq!(LoginMethod::MagicLink.name(), "magic_link");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::MagicLink => "magic_link",
+            Self::EmailConfirmationLink => "email_confirmation_link",
+            Self::Impersonation => "impersonation",
+            Self::GeneratedFromBackendApi => "generated_from_backend_api",
+            Self::Unknown => "unknown",
+            Self::SocialSso { .. } => "social_sso",
+            Self::SamlSso { .. } => "saml_sso",
+            Self::PersonalApiKey { .. } => "personal_api_key",
+        }
+    }
+
     fn from_claim(claim: LoginMethodClaim) -> Self {
+        let name = claim.login_method.as_str();
+        if let Some(method) = Self::WITHOUT_DETAILS
+            .iter()
+            .find(|plain| plain.name() == name)
+        {
+            return method.clone();
+        }
         let provider = claim.provider.as_deref();
-        match claim.login_method.as_str() {
-            "password" => Self::Password,
-            "magic_link" => Self::MagicLink,
-            "email_confirmation_link" => Self::EmailConfirmationLink,
-            "impersonation" => Self::Impersonation,
-            "generated_from_backend_api" => Self::GeneratedFromBackendApi,
+        match name {
             "personal_api_key" => Self::PersonalApiKey {
                 metadata: claim.api_key_metadata,
             },
@@ -442,32 +486,19 @@ impl LoginMethod {
     }
 
     fn to_claim(&self) -> LoginMethodClaim {
-        if let Self::PersonalApiKey { metadata } = self {
-            return LoginMethodClaim {
-                login_method: "personal_api_key".to_owned(),
-                provider: None,
-                org_id: None,
-                api_key_metadata: metadata.clone(),
-            };
-        }
-        let (login_method, provider, org_id) = match self {
-            Self::Password => ("password", None, None),
-            Self::MagicLink => ("magic_link", None, None),
-            Self::EmailConfirmationLink => ("email_confirmation_link", None, None),
-            Self::Impersonation => ("impersonation", None, None),
-            Self::GeneratedFromBackendApi => ("generated_from_backend_api", None, None),
-            Self::Unknown => ("unknown", None, None),
-            Self::SocialSso { provider } => ("social_sso", Some(provider.as_str()), None),
+        let (provider, org_id, api_key_metadata) = match self {
+            Self::SocialSso { provider } => (Some(provider.as_str()), None, None),
             Self::SamlSso { provider, org_id } => {
-                ("saml_sso", Some(provider.as_str()), Some(org_id.clone()))
+                (Some(provider.as_str()), Some(org_id.clone()), None)
             }
-            Self::PersonalApiKey { .. } => ("personal_api_key", None, None),
+            Self::PersonalApiKey { metadata } => (None, None, metadata.clone()),
+            _ => (None, None, None),
         };
         LoginMethodClaim {
-            login_method: login_method.to_owned(),
+            login_method: self.name().to_owned(),
             provider: provider.map(str::to_owned),
             org_id,
-            api_key_metadata: None,
+            api_key_metadata,
         }
     }
 }

@@ -363,6 +363,20 @@ fn login_methods_parse_and_serialize_in_the_claim_form() {
             method
         );
         assert_eq!(serde_json::to_value(&method).unwrap(), claim);
+        assert_eq!(method.name(), claim["login_method"]);
+    }
+    // The list API docs use: every method without details, each once, each read back as
+    // itself from its name alone.
+    let plain = LoginMethod::WITHOUT_DETAILS;
+    assert_eq!(plain.len(), 6);
+    for method in plain {
+        let claim = json!({ "login_method": method.name() });
+        assert_eq!(serde_json::to_value(method).unwrap(), claim);
+        assert_eq!(
+            &serde_json::from_value::<LoginMethod>(claim).unwrap(),
+            method
+        );
+        assert_eq!(plain.iter().filter(|other| *other == method).count(), 1);
     }
     for unknown in [
         json!({"login_method": "social_sso", "provider": "Myspace"}),

@@ -524,7 +524,7 @@ fn org_member_info_schema() -> MetaSchema {
 }
 
 fn login_method_schema() -> MetaSchema {
-    use propelauth_core::{SamlProvider, SocialProvider};
+    use propelauth_core::{LoginMethod, SamlProvider, SocialProvider};
 
     let method = |names: &[&str]| ("login_method", string_enum(names, "The method."));
     let object = |required: Vec<&'static str>, properties| {
@@ -539,19 +539,13 @@ fn login_method_schema() -> MetaSchema {
         .map(SocialProvider::as_str)
         .collect();
     let saml: Vec<&str> = SamlProvider::ALL.iter().map(SamlProvider::as_str).collect();
+    let without_details: Vec<&str> = LoginMethod::WITHOUT_DETAILS
+        .iter()
+        .map(LoginMethod::name)
+        .collect();
     MetaSchema {
         one_of: vec![
-            object(
-                vec!["login_method"],
-                vec![method(&[
-                    "password",
-                    "magic_link",
-                    "email_confirmation_link",
-                    "impersonation",
-                    "generated_from_backend_api",
-                    "unknown",
-                ])],
-            ),
+            object(vec!["login_method"], vec![method(&without_details)]),
             object(
                 vec!["login_method", "provider"],
                 vec![
